@@ -1,0 +1,230 @@
+"""The database schema, as SQLAlchemy Core tables.
+
+Alembic migrations build this same schema; `tests/test_migrations.py` compares
+the two. Times are stored as timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only gives 64-bit autoincrement to INTEGER PRIMARY KEY columns.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+UtcTime = DateTime(timezone=True)
+
+journeys = Table(
+    "journeys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    Column("updated_at", UtcTime, nullable=False),
+)
+
+journey_versions = Table(
+    "journey_versions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("journey_id", Id, ForeignKey("journeys.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", JSON, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+    UniqueConstraint("journey_id", "version"),
+)
+
+sender_numbers = Table(
+    "sender_numbers",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("number", String(20), nullable=False, unique=True),
+    Column("label", String(200)),
+    Column("calls_per_second", Float, nullable=False, default=1.0),
+    # The earliest time the next call from this number may be dispatched.
+    Column("next_slot_at", UtcTime),
+    Column("created_at", UtcTime, nullable=False),
+)
+
+agents = Table(
+    "agents",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("description", Text),
+    Column("created_at", UtcTime, nullable=False),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("journey_id", Id, ForeignKey("journeys.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("scheduled_at", UtcTime),
+    Column("schedule_local", String(60)),
+    Column("started_at", UtcTime),
+    Column("finished_at", UtcTime),
+    Column("failure_reason", Text),
+    Column("created_at", UtcTime, nullable=False),
+    Column("updated_at", UtcTime, nullable=False),
+    Index(None, "status", "scheduled_at"),
+    Index(None, "journey_id"),
+)
+
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("line", Integer),
+    Column("phone_number", String(20), nullable=False),
+    Column("phone_extension", String(20)),
+    Column("data", JSON, nullable=False),
+    # Space-separated IANA zones: the timezone field, else every zone of the number.
+    Column("timezones", String(400)),
+    Column("status", String(12), nullable=False),
+    Column("current_node", String(100)),
+    # 'enter' wakes the recipient into current_node; 'resume' continues a node
+    # that parked it (a delay, or a call held back by the calling window).
+    Column("phase", String(8), nullable=False, default="enter"),
+    Column("next_at", UtcTime),
+    Column("steps", Integer, nullable=False, default=0),
+    Column("outputs", JSON, nullable=False),
+    Column("result", String(200)),
+    Column("failure_reason", Text),
+    Column("calls_placed", Integer, nullable=False, default=0),
+    Column("calls_answered", Integer, nullable=False, default=0),
+    Column("sms_sent", Integer, nullable=False, default=0),
+    Column("last_call_outcome", String(20)),
+    Column("talk_time_seconds", Float, nullable=False, default=0),
+    Column("search_text", String(400)),
+    Column("started_at", UtcTime),
+    Column("finished_at", UtcTime),
+    Column("updated_at", UtcTime),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", UtcTime),
+    UniqueConstraint("run_id", "phone_number"),
+    # The worker's claim: due recipients of one run, oldest first.
+    Index(None, "run_id", "status", "next_at"),
+    Index(None, "run_id", "current_node", "status"),
+    Index(None, "run_id", "id"),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient_id", Id, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    Column("node_id", String(100), nullable=False),
+    # The recipient's step count when it entered the node: one visit, one action.
+    Column("visit", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("provider", String(20), nullable=False),
+    Column("provider_ref", String(100)),
+    Column("from_number", String(20), nullable=False),
+    Column("to_number", String(20), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("outcome", String(20)),
+    Column("result", JSON),
+    Column("result_rank", Integer, nullable=False, default=0),
+    Column("not_before", UtcTime, nullable=False),
+    Column("deadline_at", UtcTime),
+    Column("created_at", UtcTime, nullable=False),
+    Column("dispatched_at", UtcTime),
+    Column("completed_at", UtcTime),
+    Column("lease_owner", String(64)),
+    Column("lease_expires_at", UtcTime),
+    UniqueConstraint("recipient_id", "node_id", "visit"),
+    Index(None, "status", "not_before"),
+    Index(None, "run_id", "kind", "status"),
+    Index(None, "provider", "provider_ref"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("recipient_id", Id, ForeignKey("recipients.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UtcTime, nullable=False),
+    Column("node_id", String(100)),
+    Column("type", String(20), nullable=False),
+    Column("detail", Text),
+    Index(None, "recipient_id", "id"),
+    Index(None, "run_id", "id"),
+)
+
+# Every provider report, kept as received before it is applied.
+callbacks = Table(
+    "callbacks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("provider", String(20), nullable=False),
+    Column("action_id", Id),
+    Column("provider_ref", String(100)),
+    Column("received_at", UtcTime, nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("applied", Boolean, nullable=False, default=False),
+    Index(None, "action_id"),
+)
+
+# What the simulator "placed": its own record, as a remote platform keeps one.
+simulated_messages = Table(
+    "simulated_messages",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("action_id", Id, nullable=False, unique=True),
+    Column("kind", String(8), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("report_at", UtcTime, nullable=False),
+    Column("reported", Boolean, nullable=False, default=False),
+    Index(None, "reported", "report_at"),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("run_id", Id, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("filename", String(400)),
+    Column("report", JSON, nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+)
+
+# One row per duty that only one worker may do at a time (starting scheduled
+# runs, completing runs, reconciling actions): a lease, not a lock.
+duties = Table(
+    "duties",
+    metadata,
+    Column("name", String(50), primary_key=True),
+    Column("owner", String(64)),
+    Column("expires_at", UtcTime),
+)

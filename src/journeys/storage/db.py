@@ -1,0 +1,90 @@
+"""Database connections: the URL, SQLite settings and migrations on first use.
+
+Everything dialect-specific about connecting lives here and in `dialect.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from journeys.errors import InvalidInputError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///journeys.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+# How long SQLite waits for another process's write lock before failing.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url() -> str:
+    """Return the database URL from JOURNEYS_DATABASE_URL, or the default file."""
+    return os.environ.get("JOURNEYS_DATABASE_URL") or DEFAULT_URL
+
+
+def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
+    """Open the database at `url` and bring its schema up to date.
+
+    A new SQLite file is created and migrated on first use, so that every
+    command works without a separate set-up step.
+    """
+    url = url or database_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise InvalidInputError(
+            f"invalid database URL {url!r}: use sqlite:///FILE or "
+            "postgresql+psycopg://USER@HOST:PORT/DATABASE"
+        ) from exc
+
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _configure_sqlite)
+        # Let SQLAlchemy's BEGIN be the transaction start: pysqlite's own
+        # implicit transactions would defeat BEGIN IMMEDIATE below.
+        event.listen(engine, "begin", _begin_immediate)
+    else:
+        engine = create_engine(parsed, pool_pre_ping=True)
+
+    if migrate:
+        upgrade(engine)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    # Taking the write lock at BEGIN avoids the deadlock where two readers
+    # both try to upgrade to writers; the busy timeout then queues them.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending Alembic migration to the database."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    if "alembic_version" not in tables:
+        logger.info("Creating the database schema.", extra={"action": "db_create"})
+    command.upgrade(config, "head")

@@ -1,0 +1,60 @@
+"""Queries on runs and their lifecycle columns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from journeys.errors import NotFoundError
+from journeys.storage.schema import runs
+
+LIVE_STATUSES = ("scheduled", "running", "paused")
+
+
+def insert_run(
+    conn: Connection, *, journey_id: int, name: str, settings: dict[str, Any], now: datetime
+) -> int:
+    """Insert a draft run and return its id."""
+    run_id = conn.execute(
+        insert(runs).values(
+            journey_id=journey_id,
+            name=name,
+            status="draft",
+            settings=settings,
+            created_at=now,
+            updated_at=now,
+        )
+    ).inserted_primary_key[0]
+    return int(run_id)
+
+
+def get_run(conn: Connection, run_id: int, *, for_update: bool = False) -> dict[str, Any]:
+    """Return the run row, or raise NotFoundError."""
+    query = select(runs).where(runs.c.id == run_id)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFoundError(f"run {run_id} not found; `journeys run list` shows the existing ones")
+    return dict(row)
+
+
+def list_runs(conn: Connection, journey_id: int | None = None) -> list[dict[str, Any]]:
+    """Return runs, newest first, optionally of one journey."""
+    query = select(runs).order_by(runs.c.id.desc())
+    if journey_id is not None:
+        query = query.where(runs.c.journey_id == journey_id)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def update_run(conn: Connection, run_id: int, *, now: datetime, **values: Any) -> None:
+    """Set columns of one run."""
+    conn.execute(update(runs).where(runs.c.id == run_id).values(updated_at=now, **values))
+
+
+def runs_with_status(conn: Connection, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Return the runs in any of these statuses."""
+    rows = conn.execute(select(runs).where(runs.c.status.in_(statuses))).mappings()
+    return [dict(row) for row in rows]

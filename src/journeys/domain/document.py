@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-RESERVED_NAMES = frozenset({"nodes", "recipient", "run"})
+# `data` is reserved too, because `data.<field>` is how conditions and templates
+# name a field explicitly, so a field called `data` would be ambiguous.
+RESERVED_NAMES = frozenset({"data", "nodes", "recipient", "run"})
 BUILTIN_FIELDS = ("phone_number", "timezone")
 
 FieldType = Literal[
@@ -101,7 +112,34 @@ class NotOf(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-Condition = Union[Comparison, AllOf, AnyOf, NotOf]
+def _condition_kind(value: Any) -> str | None:
+    # Picks the one model to validate against, so that a bad comparison is
+    # reported once instead of once per group model the union also tried.
+    if isinstance(value, Mapping):
+        for key in ("all", "any", "not"):
+            if key in value:
+                return key
+        return "comparison"
+    kinds = {Comparison: "comparison", AllOf: "all", AnyOf: "any", NotOf: "not"}
+    return kinds.get(type(value))
+
+
+Condition = Annotated[
+    Union[
+        Annotated[Comparison, Tag("comparison")],
+        Annotated[AllOf, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[NotOf, Tag("not")],
+    ],
+    Discriminator(
+        _condition_kind,
+        custom_error_type="invalid_condition",
+        custom_error_message=(
+            "a condition must be an object with 'subject', 'op' and 'value', "
+            "or a group with 'all', 'any' or 'not'"
+        ),
+    ),
+]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()

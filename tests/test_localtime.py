@@ -204,3 +204,7 @@ def test_to_local_rejects_naive() -> None:
 )
 def test_format_local(instant: datetime, zone: str, expected: str) -> None:
     assert format_local(instant, zone) == expected
+
+
+def test_format_local_pads_early_years() -> None:
+    assert format_local(utc(999, 1, 2, 9, 0), "UTC") == "0999-01-02 09:00 UTC"

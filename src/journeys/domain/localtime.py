@@ -161,8 +161,9 @@ def format_local(utc: datetime, zone: str) -> str:
 
 def format_wall(wall: datetime) -> str:
     """Format a naive wall time as `YYYY-MM-DD HH:MM`, with `:SS` only when seconds are set."""
-    pattern = "%Y-%m-%d %H:%M:%S" if wall.second else "%Y-%m-%d %H:%M"
-    return wall.strftime(pattern)
+    # strftime's %Y does not pad years before 1000 on glibc, so the year is padded here.
+    pattern = "-%m-%d %H:%M:%S" if wall.second else "-%m-%d %H:%M"
+    return f"{wall.year:04d}{wall.strftime(pattern)}"
 
 
 def _is_repeated(local: datetime) -> bool:

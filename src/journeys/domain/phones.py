@@ -1,0 +1,109 @@
+"""Phone numbers: normalisation to E.164 and the time zones of a number.
+
+libphonenumber (the `phonenumbers` package) decides validity. It also splits off
+extensions written as `x12`, `ext. 7`, `ext 7`, `extension 7`, `#7` or `;ext=7`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import phonenumbers
+from phonenumbers import timezone as phone_timezones
+
+from journeys.errors import InvalidInputError
+
+PhoneErrorReason = Literal["missing", "scientific notation", "invalid phone number"]
+
+# A spreadsheet shows a long number such as 41555501234 as 4.15555E+10 and saves the
+# text as shown, so the trailing digits are gone. The mantissa may use either
+# decimal separator.
+SCIENTIFIC_NOTATION = re.compile(r"^[+-]?\d+(?:[.,]\d*)?\s*[eE]\s*[+-]?\d+$")
+
+# phonenumbers uses this zone for numbers it cannot place, such as mobile ranges.
+UNKNOWN_ZONE = "Etc/Unknown"
+
+
+class InvalidPhoneError(InvalidInputError, ValueError):
+    """A phone number that cannot be normalised to a valid E.164 number."""
+
+    def __init__(self, reason: PhoneErrorReason, message: str) -> None:
+        super().__init__(message)
+        self.reason: PhoneErrorReason = reason
+
+
+def normalize_phone(raw: str, default_region: str | None) -> tuple[str, str | None]:
+    """Return the E.164 form of a phone number and its extension, or None.
+
+    `default_region` (an ISO 3166 code such as "US") places numbers written
+    without a country code. Raises InvalidPhoneError with a `reason` of
+    "missing", "scientific notation" or "invalid phone number".
+    """
+    number = parse_phone(raw, default_region)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, number.extension or None
+
+
+def parse_phone(raw: str, default_region: str | None) -> phonenumbers.PhoneNumber:
+    """Parse and validate a phone number; `normalize_phone` explains the errors."""
+    text = raw.strip()
+    if not text:
+        raise InvalidPhoneError("missing", "The phone number is missing; every row needs one.")
+
+    if SCIENTIFIC_NOTATION.match(text):
+        raise InvalidPhoneError(
+            "scientific notation",
+            f"{text!r} is a number in scientific notation, so a spreadsheet has already "
+            "lost its last digits; format the phone column as text in the spreadsheet, "
+            "enter the numbers again and export the file again.",
+        )
+
+    try:
+        number = phonenumbers.parse(text, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise _invalid(text, default_region) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise _invalid(text, default_region)
+    return number
+
+
+def _invalid(text: str, default_region: str | None) -> InvalidPhoneError:
+    if default_region is None:
+        hint = "include the country code (such as +1 or +61) or set --default-region"
+    else:
+        hint = (
+            f"check the digits; numbers outside region {default_region} need their "
+            "country code (such as +1 or +61)"
+        )
+    return InvalidPhoneError(
+        "invalid phone number", f"{text!r} is not a valid phone number: {hint}."
+    )
+
+
+def check_region(region: str) -> str:
+    """Return a region code in upper case, or raise InvalidInputError if unknown."""
+    code = region.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInputError(
+            f"unknown phone region {region!r}: use a two-letter ISO 3166 country code "
+            "such as US, GB or AU"
+        )
+    return code
+
+
+def zones_for_number(e164: str) -> list[str]:
+    """Return the IANA time zones of a number's area, without "Etc/Unknown".
+
+    The list is empty when libphonenumber cannot place the number. Numbers that
+    are not tied to one place, such as North American toll-free numbers, map to
+    many zones.
+    """
+    number = phonenumbers.parse(e164, None)
+    return zones_for(number)
+
+
+def zones_for(number: phonenumbers.PhoneNumber) -> list[str]:
+    """Return the IANA time zones of a parsed number, without "Etc/Unknown"."""
+    zones = phone_timezones.time_zones_for_number(number)
+    return [zone for zone in zones if zone != UNKNOWN_ZONE]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import TypeAdapter
 
-from journeys.domain.conditions import evaluate
+from journeys.domain.conditions import compare, evaluate
 from journeys.domain.document import Comparison, Condition, Operator
 from journeys.domain.scope import Scope
 
@@ -151,6 +151,8 @@ OPERATOR_CASES = [
     ("before", 20260609, "today", False),
     ("before", "2026-06-09", "tomorrow", False),
     ("after", "2026-06-09", 5, False),
+    ("before", "2026-06-09", "+99999999999 days", False),
+    ("after", "2026-06-09", "+999999 weeks", False),
 ]
 
 
@@ -355,3 +357,20 @@ def test_naive_datetime_is_local_to_zone() -> None:
     # 2026-06-10T22:00 in Tokyo is 13:00 UTC, before now; in New York it is after.
     assert check("before", "2026-06-10T22:00:00", "now", tokyo) is True
     assert check("before", "2026-06-10T22:00:00", "now") is False
+
+
+ODD_VALUES: list[Any] = [
+    None, 0, -1, 1.5, float("nan"), float("inf"), Decimal("NaN"), True, "", " ", "abc", "12",
+    "2026-13-45", "today", "+3 days", "+99999999999 days", [], ["a"], {}, {"a": 1},
+    date.max, datetime.max, datetime.min, datetime(2026, 3, 8, 2, 30), Opaque(),
+]
+
+
+@pytest.mark.parametrize("op", OPERATORS)
+def test_odd_values_need_no_fallback(op: str, caplog: pytest.LogCaptureFixture) -> None:
+    # The comparators must handle every type themselves; the logged fallback
+    # in compare() is only a guard against bugs.
+    results = [compare(op, actual, expected, make_scope()) for actual in ODD_VALUES for expected in ODD_VALUES]
+
+    assert all(isinstance(result, bool) for result in results)
+    assert caplog.records == []

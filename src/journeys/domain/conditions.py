@@ -5,7 +5,8 @@ The rules, which the validator and the docs rely on:
 - A missing value is null (None). Every comparison with null is false except
   `is_empty`, so `not_equals`, `not_contains`, `not_in` and `is_not_empty` are
   false for null too. Only a `not` group turns such a false into true.
-- A comparison of incompatible types is false. Evaluation never raises.
+- A comparison of incompatible types is false. Evaluation does not raise on
+  any value, and a bug in a comparator is logged and counts as false.
 - Strings compare exactly and case-sensitively: "Gold" does not equal "gold",
   and no spaces are trimmed.
 - Numbers (int, float, Decimal, never bool) compare by value. A numeric string,
@@ -57,9 +58,9 @@ Moment = date | datetime
 
 
 def evaluate(condition: Condition, scope: Scope) -> bool:
-    """Return whether `condition` holds for the recipient in `scope`.
+    """Return whether `condition` is true for the recipient in `scope`.
 
-    An empty `all` group holds and an empty `any` group does not.
+    An empty `all` group is true and an empty `any` group is false.
     """
     if isinstance(condition, AllOf):
         return all(evaluate(part, scope) for part in condition.all)
@@ -71,7 +72,7 @@ def evaluate(condition: Condition, scope: Scope) -> bool:
 
 
 def compare(op: Operator, actual: Any, expected: Any, scope: Scope) -> bool:
-    """Return whether `actual op expected` holds under the rules of this module."""
+    """Return whether `actual op expected` is true under the rules of this module."""
     if actual is None:
         return op == "is_empty"
 
@@ -181,7 +182,11 @@ def _resolve_expected_moment(value: Any, scope: Scope) -> Moment | None:
         if text.lower() == "now":
             return scope.now
         if is_offset(text):
-            return _shift(scope, parse_offset(text))
+            try:
+                return _shift(scope, parse_offset(text))
+            except OverflowError:
+                # An offset past year 9999 names no date to compare with.
+                return None
     return _localize(parse_date_value(value), scope)
 
 

@@ -7,6 +7,7 @@ extensions written as `x12`, `ext. 7`, `ext 7`, `extension 7`, `#7` or `;ext=7`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 import phonenumbers
@@ -33,6 +34,25 @@ class InvalidPhoneError(InvalidInputError, ValueError):
         self.reason: PhoneErrorReason = reason
 
 
+@dataclass(frozen=True)
+class Phone:
+    """A valid phone number: its E.164 form, extension and libphonenumber type."""
+
+    e164: str
+    extension: str | None
+    number: phonenumbers.PhoneNumber
+    number_type: int
+
+    def zones(self) -> list[str]:
+        """Return the IANA time zones of the number's area, without "Etc/Unknown"."""
+        if phonenumbers.is_number_type_geographical(self.number_type, self.number.country_code):
+            zones = phone_timezones.time_zones_for_geographical_number(self.number)
+        else:
+            # Toll-free and other numbers without a place get their country's zones.
+            zones = phone_timezones.time_zones_for_number(self.number)
+        return [zone for zone in zones if zone != UNKNOWN_ZONE]
+
+
 def normalize_phone(raw: str, default_region: str | None) -> tuple[str, str | None]:
     """Return the E.164 form of a phone number and its extension, or None.
 
@@ -40,12 +60,11 @@ def normalize_phone(raw: str, default_region: str | None) -> tuple[str, str | No
     without a country code. Raises InvalidPhoneError with a `reason` of
     "missing", "scientific notation" or "invalid phone number".
     """
-    number = parse_phone(raw, default_region)
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return e164, number.extension or None
+    phone = parse_phone(raw, default_region)
+    return phone.e164, phone.extension
 
 
-def parse_phone(raw: str, default_region: str | None) -> phonenumbers.PhoneNumber:
+def parse_phone(raw: str, default_region: str | None) -> Phone:
     """Parse and validate a phone number; `normalize_phone` explains the errors."""
     text = raw.strip()
     if not text:
@@ -63,9 +82,15 @@ def parse_phone(raw: str, default_region: str | None) -> phonenumbers.PhoneNumbe
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException as exc:
         raise _invalid(text, default_region) from exc
-    if not phonenumbers.is_valid_number(number):
+
+    # number_type() returns UNKNOWN exactly when is_valid_number() is false, and
+    # one call does both jobs: the region lookup behind each is the slow part.
+    number_type = phonenumbers.number_type(number)
+    if number_type == phonenumbers.PhoneNumberType.UNKNOWN:
         raise _invalid(text, default_region)
-    return number
+
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Phone(e164, number.extension or None, number, number_type)
 
 
 def _invalid(text: str, default_region: str | None) -> InvalidPhoneError:
@@ -99,11 +124,7 @@ def zones_for_number(e164: str) -> list[str]:
     are not tied to one place, such as North American toll-free numbers, map to
     many zones.
     """
-    number = phonenumbers.parse(e164, None)
-    return zones_for(number)
-
-
-def zones_for(number: phonenumbers.PhoneNumber) -> list[str]:
-    """Return the IANA time zones of a parsed number, without "Etc/Unknown"."""
-    zones = phone_timezones.time_zones_for_number(number)
-    return [zone for zone in zones if zone != UNKNOWN_ZONE]
+    try:
+        return parse_phone(e164, None).zones()
+    except InvalidPhoneError:
+        return []

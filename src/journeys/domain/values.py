@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import available_timezones
 
-import phonenumbers
 
 from journeys.domain.document import DataField
 from journeys.domain.phones import InvalidPhoneError, parse_phone
@@ -180,14 +179,13 @@ def _convert_datetime(field: DataField, value: str, options: ConversionOptions) 
 def _convert_phone(field: DataField, value: str, options: ConversionOptions) -> str:
     """Return E.164, followed by ';ext=N' (RFC 3966) when the value has an extension."""
     try:
-        number = parse_phone(value, options.default_region)
+        phone = parse_phone(value, options.default_region)
     except InvalidPhoneError as exc:
         raise InvalidValueError(exc.reason, f"{field.name}: {exc}") from exc
 
-    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if number.extension:
-        return f"{e164};ext={number.extension}"
-    return e164
+    if phone.extension:
+        return f"{phone.e164};ext={phone.extension}"
+    return phone.e164
 
 
 def _convert_email(field: DataField, value: str, options: ConversionOptions) -> str:
@@ -201,9 +199,9 @@ def _convert_email(field: DataField, value: str, options: ConversionOptions) -> 
 
 def _convert_enum(field: DataField, value: str, options: ConversionOptions) -> str:
     choices = field.choices or []
-    wanted = value.casefold()
+    folded = value.casefold()
     for choice in choices:
-        if choice.casefold() == wanted:
+        if choice.casefold() == folded:
             return choice
     listed = ", ".join(repr(choice) for choice in choices)
     raise InvalidValueError(

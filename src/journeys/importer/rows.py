@@ -1,0 +1,154 @@
+"""Conversion of one file record to a recipient, or to the errors that reject it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+from journeys.domain.document import DataField
+from journeys.domain.phones import InvalidPhoneError, Phone, parse_phone
+from journeys.domain.values import (
+    TIMEZONE_FIELD,
+    ConversionOptions,
+    InvalidValueError,
+    convert_value,
+)
+from journeys.errors import ImportFileError
+from journeys.importer.mapping import PHONE_FIELD, ColumnMapping
+from journeys.importer.records import Record
+from journeys.importer.report import RowError
+
+# The widths of the recipients table's `timezones` and `search_text` columns.
+MAX_TIMEZONES_LENGTH = 400
+MAX_SEARCH_TEXT_LENGTH = 400
+
+# Field types whose values are text worth finding in a recipient search.
+SEARCHABLE_TYPES = frozenset({"string", "email", "enum", "phone"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A row that converted cleanly and waits for the duplicate check.
+
+    `timezones` is the row's timezone value, else the space-separated zones of
+    the number, else None.
+    """
+
+    line: int
+    cells: list[str]
+    phone_number: str
+    phone_extension: str | None
+    data: dict[str, Any]
+    timezones: str | None
+    search_text: str
+
+
+class RowConverter:
+    """Converts records to candidates by the column mapping and the journey's fields."""
+
+    def __init__(
+        self, fields: Sequence[DataField], mapping: ColumnMapping, options: ConversionOptions
+    ) -> None:
+        _check_required_columns(fields, mapping)
+        self._fields = list(fields)
+        self._mapping = mapping
+        self._options = options
+        self._phone_column = mapping.column_of(PHONE_FIELD)
+        self._timezone_column = mapping.column_of(TIMEZONE_FIELD.name)
+        self._columns = [mapping.column_of(field.name) for field in self._fields]
+
+    def convert(self, record: Record) -> Candidate | list[RowError]:
+        """Return the record as a Candidate, or every error found in it."""
+        errors: list[RowError] = []
+        extra = self._extra_cells_error(record)
+        if extra is not None:
+            errors.append(extra)
+
+        phone = self._phone(record, errors)
+        timezone = self._convert(record, TIMEZONE_FIELD, self._timezone_column, errors)
+        data = {
+            field.name: self._convert(record, field, column, errors)
+            for field, column in zip(self._fields, self._columns, strict=True)
+        }
+        if errors or phone is None:
+            return errors
+
+        if timezone is not None:
+            data[TIMEZONE_FIELD.name] = timezone
+        return Candidate(
+            line=record.line,
+            cells=record.cells,
+            phone_number=phone.e164,
+            phone_extension=phone.extension,
+            data=data,
+            timezones=timezone or _zones_text(phone),
+            search_text=self._search_text(phone.e164, data),
+        )
+
+    def _cell(self, record: Record, column: int | None) -> str:
+        if column is None or column >= len(record.cells):
+            return ""
+        return record.cells[column]
+
+    def _phone(self, record: Record, errors: list[RowError]) -> Phone | None:
+        text = self._cell(record, self._phone_column)
+        try:
+            return parse_phone(text, self._options.default_region)
+        except InvalidPhoneError as exc:
+            errors.append(RowError(record.line, PHONE_FIELD, text, exc.reason, str(exc)))
+            return None
+
+    def _convert(
+        self, record: Record, field: DataField, column: int | None, errors: list[RowError]
+    ) -> Any:
+        text = self._cell(record, column)
+        try:
+            return convert_value(field, text, self._options)
+        except InvalidValueError as exc:
+            errors.append(RowError(record.line, field.name, text, exc.reason, str(exc)))
+            return None
+
+    def _extra_cells_error(self, record: Record) -> RowError | None:
+        width = len(self._mapping.headers)
+        extra = [cell for cell in record.cells[width:] if cell.strip()]
+        if not extra:
+            return None
+        return RowError(
+            record.line,
+            None,
+            extra[0],
+            "too many cells",
+            f"The row has {len(record.cells)} cells but the header names {width} columns; "
+            "quote cells that contain the delimiter, or name the extra columns in the header.",
+        )
+
+    def _search_text(self, e164: str, data: dict[str, Any]) -> str:
+        parts = [e164]
+        for field in self._fields:
+            value = data.get(field.name)
+            if field.type in SEARCHABLE_TYPES and isinstance(value, str):
+                parts.append(value)
+        # split() also folds the line breaks of multi-line cells into single spaces.
+        return " ".join(" ".join(parts).lower().split())[:MAX_SEARCH_TEXT_LENGTH]
+
+
+def _zones_text(phone: Phone) -> str | None:
+    text = " ".join(phone.zones())
+    # NOTE: a number whose zones do not fit, such as a North American toll-free
+    # number (dozens of zones), gets none; the engine then uses the run's default
+    # time zone, as it does when no moment suits every zone.
+    if not text or len(text) > MAX_TIMEZONES_LENGTH:
+        return None
+    return text
+
+
+def _check_required_columns(fields: Sequence[DataField], mapping: ColumnMapping) -> None:
+    for field in fields:
+        if field.required and field.default is None and mapping.column_of(field.name) is None:
+            raise ImportFileError(
+                f"No column maps to the required field {field.name}. The columns are "
+                f"{', '.join(repr(header) for header in mapping.headers)}; add the column, "
+                f"or map one with --map COLUMN={field.name}."
+            )

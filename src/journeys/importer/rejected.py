@@ -22,7 +22,7 @@ ERRORS_COLUMN = "_errors"
 
 
 class RejectedRows(Protocol):
-    """Where the import writes the file's header, then each row it skips."""
+    """A destination for the file's header row and for each row the import skips."""
 
     def write_header(self, headers: Sequence[str]) -> None: ...
 
@@ -71,9 +71,8 @@ def open_rejected_rows(path: Path | None) -> Iterator[RejectedRows]:
 
     try:
         with stream:
-            # NOTE: cells are written as they were read, formulas included, because
-            # the file is for fixing and importing again; the rows came from the
-            # user's own file.
+            # NOTE: cells are written as read, formulas included, because the file
+            # is for fixing and importing again. The rows come from the user's own file.
             yield _CsvRejectedRows(stream)
         os.replace(partial, path)
     finally:

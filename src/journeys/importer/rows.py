@@ -136,9 +136,9 @@ class RowConverter:
 
 def _zones_text(phone: Phone) -> str | None:
     text = " ".join(phone.zones())
-    # NOTE: a number whose zones do not fit, such as a North American toll-free
-    # number (dozens of zones), gets none; the engine then uses the run's default
-    # time zone, as it does when no moment suits every zone.
+    # NOTE: a number whose zones do not fit the column gets none. North American
+    # toll-free numbers map to dozens of zones. The engine then uses the run's
+    # default time zone, as it does when no moment suits every zone.
     if not text or len(text) > MAX_TIMEZONES_LENGTH:
         return None
     return text

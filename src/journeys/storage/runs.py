@@ -58,3 +58,37 @@ def runs_with_status(conn: Connection, statuses: tuple[str, ...]) -> list[dict[s
     """Return the runs in any of these statuses."""
     rows = conn.execute(select(runs).where(runs.c.status.in_(statuses))).mappings()
     return [dict(row) for row in rows]
+
+
+def due_scheduled(conn: Connection, *, now: datetime) -> list[dict[str, Any]]:
+    """Return scheduled runs whose start time has come, locked against other workers."""
+    from journeys.storage.dialect import lock_skip_locked
+
+    query = select(runs).where(runs.c.status == "scheduled", runs.c.scheduled_at <= now)
+    return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
+
+
+def next_scheduled_at(conn: Connection) -> datetime | None:
+    """Return the earliest start time of scheduled runs."""
+    from sqlalchemy import func
+
+    query = select(func.min(runs.c.scheduled_at)).where(runs.c.status == "scheduled")
+    return conn.execute(query).scalar_one_or_none()
+
+
+def complete_if_finished(conn: Connection, run_id: int, *, now: datetime) -> bool:
+    """Mark a running run completed if no recipient is unfinished; return whether it was."""
+    from sqlalchemy import exists
+
+    from journeys.storage.schema import recipients
+
+    open_recipient = exists().where(
+        recipients.c.run_id == run_id,
+        recipients.c.status.in_(("pending", "active", "waiting", "delayed")),
+    )
+    result = conn.execute(
+        update(runs)
+        .where(runs.c.id == run_id, runs.c.status == "running", ~open_recipient)
+        .values(status="completed", finished_at=now, updated_at=now)
+    )
+    return bool(result.rowcount)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-04 19:23:51.544852
+Create Date: 2026-12-04
 """
 
 from alembic import op

@@ -1,0 +1,22 @@
+"""Queries on the events of recipients' histories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+
+from journeys.storage.schema import events
+
+
+def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert events; each row has run_id, recipient_id, at, node_id, type and detail."""
+    if rows:
+        conn.execute(insert(events), list(rows))
+
+
+def timeline(conn: Connection, recipient_id: int) -> list[dict[str, Any]]:
+    """Return a recipient's events in the order they happened."""
+    query = select(events).where(events.c.recipient_id == recipient_id).order_by(events.c.id)
+    return [dict(row) for row in conn.execute(query).mappings()]

@@ -1,0 +1,225 @@
+"""Queries on recipients: claims, moves, lifecycle updates and listings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+
+from journeys.errors import NotFoundError
+from journeys.storage.dialect import lock_rows, lock_skip_locked
+from journeys.storage.schema import events, recipients
+
+OPEN_STATUSES = ("pending", "active", "waiting", "delayed")
+DUE_STATUSES = ("active", "delayed")
+
+# The columns a move may change; every other column is fixed at import.
+MOVE_COLUMNS = (
+    "status", "current_node", "phase", "next_at", "steps", "outputs", "result",
+    "failure_reason", "calls_answered", "last_call_outcome", "talk_time_seconds",
+    "started_at", "finished_at",
+)
+
+
+def claim_due(
+    conn: Connection,
+    run_id: int,
+    *,
+    now: datetime,
+    owner: str,
+    lease_until: datetime,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """Lease up to `limit` due recipients of a running run to `owner` and return them."""
+    lease_free = or_(recipients.c.lease_expires_at.is_(None), recipients.c.lease_expires_at < now)
+    query = (
+        select(recipients.c.id)
+        .where(
+            recipients.c.run_id == run_id,
+            recipients.c.status.in_(DUE_STATUSES),
+            recipients.c.next_at <= now,
+            lease_free,
+        )
+        .order_by(recipients.c.next_at, recipients.c.id)
+        .limit(limit)
+    )
+    ids = list(conn.execute(lock_skip_locked(query, conn)).scalars())
+    if not ids:
+        return []
+
+    conn.execute(
+        update(recipients)
+        .where(recipients.c.id.in_(ids))
+        .values(lease_owner=owner, lease_expires_at=lease_until)
+    )
+    return get_many(conn, ids)
+
+
+def get_many(conn: Connection, ids: Sequence[int], *, for_update: bool = False) -> list[dict[str, Any]]:
+    """Return the recipient rows with these ids, in id order."""
+    query = select(recipients).where(recipients.c.id.in_(ids)).order_by(recipients.c.id)
+    if for_update:
+        query = lock_rows(query, conn)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def get_one(conn: Connection, recipient_id: int) -> dict[str, Any]:
+    """Return one recipient row, or raise NotFoundError."""
+    rows = get_many(conn, [recipient_id])
+    if not rows:
+        raise NotFoundError(
+            f"recipient {recipient_id} not found; `journeys run recipients RUN_ID` lists a run's recipients"
+        )
+    return rows[0]
+
+
+def still_leased(conn: Connection, ids: Sequence[int], owner: str) -> set[int]:
+    """Return which of these recipients `owner` still holds, locking them."""
+    query = select(recipients.c.id).where(
+        recipients.c.id.in_(ids), recipients.c.lease_owner == owner
+    )
+    return set(conn.execute(lock_rows(query, conn)).scalars())
+
+
+def save_states(conn: Connection, states: Iterable[dict[str, Any]], *, now: datetime) -> None:
+    """Write the move columns of several recipients and release their leases."""
+    rows = [
+        {"b_id": state["id"], **{name: state[name] for name in MOVE_COLUMNS}} for state in states
+    ]
+    if not rows:
+        return
+    for row in rows:
+        row.update(updated_at=now, lease_owner=None, lease_expires_at=None)
+    conn.execute(update(recipients).where(recipients.c.id == bindparam("b_id")), rows)
+
+
+def release_leases(conn: Connection, ids: Sequence[int], owner: str) -> None:
+    """Give back leases without moving the recipients, as a stopping worker does."""
+    conn.execute(
+        update(recipients)
+        .where(recipients.c.id.in_(ids), recipients.c.lease_owner == owner)
+        .values(lease_owner=None, lease_expires_at=None)
+    )
+
+
+def add_counters(conn: Connection, increments: Sequence[tuple[int, str]]) -> None:
+    """Add one to `calls_placed` or `sms_sent` of each (recipient id, column) pair."""
+    for column in ("calls_placed", "sms_sent"):
+        ids = [{"b_id": rid} for rid, name in increments if name == column]
+        if ids:
+            conn.execute(
+                update(recipients)
+                .where(recipients.c.id == bindparam("b_id"))
+                .values({column: recipients.c[column] + 1}),
+                ids,
+            )
+
+
+def activate_pending(conn: Connection, run_id: int, *, start_node: str, now: datetime) -> int:
+    """Make every pending recipient of a run due at the start node; return how many."""
+    result = conn.execute(
+        update(recipients)
+        .where(recipients.c.run_id == run_id, recipients.c.status == "pending")
+        .values(
+            status="active", current_node=start_node, phase="enter", next_at=now,
+            started_at=now, updated_at=now,
+        )
+    )
+    return int(result.rowcount or 0)
+
+
+def cancel_open(conn: Connection, run_id: int, *, now: datetime, reason: str) -> int:
+    """Cancel every unfinished recipient of a run, with a `cancelled` event each."""
+    open_rows = and_(recipients.c.run_id == run_id, recipients.c.status.in_(OPEN_STATUSES))
+    conn.execute(
+        insert(events).from_select(
+            ["run_id", "recipient_id", "at", "node_id", "type", "detail"],
+            select(
+                recipients.c.run_id,
+                recipients.c.id,
+                bindparam("at", now, type_=events.c.at.type),
+                recipients.c.current_node,
+                bindparam("type", "cancelled", type_=events.c.type.type),
+                bindparam("detail", reason, type_=events.c.detail.type),
+            ).where(open_rows),
+        )
+    )
+    result = conn.execute(
+        update(recipients)
+        .where(open_rows)
+        .values(status="cancelled", next_at=None, finished_at=now, updated_at=now,
+                lease_owner=None, lease_expires_at=None)
+    )
+    return int(result.rowcount or 0)
+
+
+def has_open(conn: Connection, run_id: int) -> bool:
+    """Return whether any recipient of the run has not finished."""
+    query = (
+        select(recipients.c.id)
+        .where(recipients.c.run_id == run_id, recipients.c.status.in_(OPEN_STATUSES))
+        .limit(1)
+    )
+    return conn.execute(query).first() is not None
+
+
+def count(conn: Connection, run_id: int) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).select_from(recipients).where(recipients.c.run_id == run_id)
+        ).scalar_one()
+    )
+
+
+def waiting_at_nodes(conn: Connection, journey_run_ids: Sequence[int], node_ids: Sequence[str]) -> dict[str, int]:
+    """Count unfinished recipients of these runs that are on each of these nodes."""
+    if not journey_run_ids or not node_ids:
+        return {}
+    query = (
+        select(recipients.c.current_node, func.count())
+        .where(
+            recipients.c.run_id.in_(journey_run_ids),
+            recipients.c.current_node.in_(node_ids),
+            recipients.c.status.in_(OPEN_STATUSES),
+        )
+        .group_by(recipients.c.current_node)
+    )
+    return {node: int(total) for node, total in conn.execute(query)}
+
+
+def next_due_at(conn: Connection, run_ids: Sequence[int]) -> datetime | None:
+    """Return the earliest `next_at` of due or delayed recipients of these runs."""
+    if not run_ids:
+        return None
+    query = select(func.min(recipients.c.next_at)).where(
+        recipients.c.run_id.in_(run_ids), recipients.c.status.in_(DUE_STATUSES)
+    )
+    return conn.execute(query).scalar_one_or_none()
+
+
+def list_page(
+    conn: Connection,
+    run_id: int,
+    *,
+    status: str | None = None,
+    node: str | None = None,
+    search: str | None = None,
+    after_id: int = 0,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """Return one page of a run's recipients in id order, after `after_id` (keyset)."""
+    query = (
+        select(recipients)
+        .where(recipients.c.run_id == run_id, recipients.c.id > after_id)
+        .order_by(recipients.c.id)
+        .limit(limit)
+    )
+    if status:
+        query = query.where(recipients.c.status == status)
+    if node:
+        query = query.where(recipients.c.current_node == node)
+    if search:
+        query = query.where(recipients.c.search_text.contains(search.lower(), autoescape=True))
+    return [dict(row) for row in conn.execute(query).mappings()]

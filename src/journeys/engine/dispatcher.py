@@ -1,0 +1,195 @@
+"""Hands queued calls and SMS to providers, within the run's limits.
+
+Each action is committed as `dispatching` before its provider is called, and
+as `in_progress` after. A crash in between leaves it `dispatching` with an
+expiring lease; the reconciler then asks the provider instead of dialling again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from journeys.engine.catalog import RunView
+from journeys.engine.window import describe, window_wait
+from journeys.providers.base import ActionRequest, Placed, ProviderError, ProviderReport
+from journeys.providers.registry import Providers
+from journeys.storage import actions as action_queries
+from journeys.storage import events as event_queries
+from journeys.storage import recipients as recipient_queries
+from journeys.storage import runs as run_queries
+
+logger = logging.getLogger(__name__)
+
+# How long after its last possible end a call without a result is looked up.
+RESULT_MARGIN = timedelta(minutes=5)
+SMS_RESULT_TIMEOUT = timedelta(hours=1)
+
+
+@dataclass
+class DispatchPlan:
+    """What one dispatch pass decided inside its transaction."""
+
+    ready: list[dict[str, Any]]
+    deferred: list[dict[str, Any]]
+    rejected: list[tuple[dict[str, Any], str]]
+    events: list[dict[str, Any]]
+
+
+def dispatch_due(
+    engine: Engine,
+    runs: dict[int, RunView],
+    providers: Providers,
+    *,
+    now: datetime,
+    owner: str,
+    lease: timedelta,
+    limit: int,
+) -> tuple[int, list[tuple[str, ProviderReport]]]:
+    """Dispatch due actions; return how many were handed over and the rejections as reports."""
+    with engine.begin() as conn:
+        due = action_queries.due_queued(conn, now=now, limit=limit)
+        if not due:
+            return 0, []
+        run_ids = sorted({action["run_id"] for action in due})
+        for run_id in run_ids:
+            # Serialises dispatch per run, so that workers count in-flight calls consistently.
+            run_queries.get_run(conn, run_id, for_update=True)
+        plan = _plan(conn, due, runs, now)
+        action_queries.mark_dispatching(
+            conn, [a["id"] for a in plan.ready], owner=owner, lease_until=now + lease
+        )
+        action_queries.set_status(conn, plan.deferred)
+        event_queries.insert_many(conn, plan.events)
+
+    placed, failures = _hand_over(plan.ready, runs, providers, now)
+    record_placed(engine, placed, now)
+    failures += [
+        (runs[a["run_id"]].settings.provider, _failure(a, reason)) for a, reason in plan.rejected
+    ]
+    return len(placed), failures
+
+
+def _plan(conn, due: list[dict[str, Any]], runs: dict[int, RunView], now: datetime) -> DispatchPlan:  # type: ignore[no-untyped-def]
+    plan = DispatchPlan(ready=[], deferred=[], rejected=[], events=[])
+    in_flight = action_queries.in_flight_calls(conn, sorted(runs))
+    candidates: dict[str, list[dict[str, Any]]] = defaultdict(list)
+
+    for action in due:
+        run = runs.get(action["run_id"])
+        if run is None:
+            continue
+        decision = window_wait(run.settings, (action["timezones"] or "").split(), now)
+        if decision is not None and decision.at > now:
+            plan.deferred.append({"b_id": action["id"], "not_before": decision.at})
+            plan.events.append(_event(action, now, "delayed", f"until {decision.at.isoformat()}: {describe(decision)}"))
+            continue
+        if action["kind"] == "call":
+            if in_flight.get(run.id, 0) >= run.settings.max_concurrent_calls:
+                continue
+            in_flight[run.id] = in_flight.get(run.id, 0) + 1
+        candidates[action["from_number"]].append(action)
+
+    for number, actions in candidates.items():
+        _pace(conn, number, actions, plan, now)
+    return plan
+
+
+def _pace(conn, number: str, actions: list[dict[str, Any]], plan: DispatchPlan, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Let through as many actions as the number's rate allows in the next second."""
+    reserved = action_queries.reserve_slots(conn, number, wanted=len(actions), now=now)
+    if reserved is None:
+        reason = f"sender number {number} is not registered; add it with `journeys number add {number}`"
+        plan.rejected.extend((action, reason) for action in actions)
+        return
+    granted, next_free = reserved
+    plan.ready.extend(actions[:granted])
+    plan.deferred.extend({"b_id": action["id"], "not_before": next_free} for action in actions[granted:])
+
+
+def _hand_over(ready, runs, providers: Providers, now: datetime):  # type: ignore[no-untyped-def]
+    placed: list[tuple[dict[str, Any], Placed]] = []
+    failures: list[tuple[str, ProviderReport]] = []
+    for action in ready:
+        run = runs[action["run_id"]]
+        provider = providers.for_run(run.id, run.settings)
+        request = ActionRequest(
+            action_id=action["id"], kind=action["kind"], from_number=action["from_number"],
+            to_number=action["to_number"], run_id=action["run_id"],
+            recipient_id=action["recipient_id"], node_id=action["node_id"],
+            payload=dict(action["request"]),
+        )
+        try:
+            send = provider.place_call if action["kind"] == "call" else provider.send_sms
+            placed.append((action, send(request, now)))
+        except ProviderError as exc:
+            logger.info(
+                "Provider rejected action %d: %s", action["id"], exc,
+                extra={"action": "dispatch_rejected", **_ids(action)},
+            )
+            failures.append((run.settings.provider, _failure(action, str(exc))))
+        except Exception:  # noqa: BLE001 - the reconciler settles it; never redial blindly
+            logger.exception(
+                "Dispatch of action %d failed; its state is unknown until reconciled.", action["id"],
+                extra={"action": "dispatch_unknown", **_ids(action)},
+            )
+    return placed, failures
+
+
+def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Record provider receipts, `call_placed`/`sms_sent` events and recipients' counters."""
+    if not placed:
+        return
+    rows, events, counters = [], [], []
+    for action, receipt in placed:
+        rows.append({
+            "b_id": action["id"], "provider_ref": receipt.provider_ref, "dispatched_at": now,
+            "deadline_at": now + _result_timeout(action), "lease_owner": None, "lease_expires_at": None,
+        })
+        events.append(_placed_event(action, now))
+        counters.append((action["recipient_id"], "calls_placed" if action["kind"] == "call" else "sms_sent"))
+
+    with engine.begin() as conn:
+        action_queries.mark_placed(conn, rows)
+        event_queries.insert_many(conn, events)
+        recipient_queries.add_counters(conn, counters)
+
+
+def _placed_event(action: dict[str, Any], now: datetime) -> dict[str, Any]:
+    request = action["request"]
+    if action["kind"] == "sms":
+        return _event(action, now, "sms_sent", request["message"])
+    detail = f"from {action['from_number']} to agent {request.get('agent')}, attempt {request.get('attempt')}"
+    if request.get("window_note"):
+        detail += f"; {request['window_note']}"
+    return _event(action, now, "call_placed", detail)
+
+
+def _result_timeout(action: dict[str, Any]) -> timedelta:
+    if action["kind"] == "sms":
+        return SMS_RESULT_TIMEOUT
+    request = action["request"]
+    seconds = int(request.get("ring_timeout_seconds") or 30) + int(request.get("max_duration_seconds") or 600)
+    return timedelta(seconds=seconds) + RESULT_MARGIN
+
+
+def _failure(action: dict[str, Any], reason: str) -> ProviderReport:
+    result = {"status": "failed", "ended_reason": reason, "answered_by": "unknown"}
+    return ProviderReport(action_id=action["id"], status="failed", result=result, payload={"error": reason})
+
+
+def _event(action: dict[str, Any], now: datetime, type_: str, detail: str | None) -> dict[str, Any]:
+    return {
+        "run_id": action["run_id"], "recipient_id": action["recipient_id"], "at": now,
+        "node_id": action["node_id"], "type": type_, "detail": detail,
+    }
+
+
+def _ids(action: dict[str, Any]) -> dict[str, Any]:
+    return {"run_id": action["run_id"], "recipient_id": action["recipient_id"],
+            "node_id": action["node_id"], "action_id": action["id"]}

@@ -1,0 +1,106 @@
+"""Duties beside moving recipients: start scheduled runs, settle interrupted
+dispatches and silent providers, and complete finished runs.
+
+Each duty changes a row only from the state it read (compare and set), so any
+number of workers can run them at once without doing one twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine
+
+from journeys.engine.dispatcher import record_placed
+from journeys.providers.base import ProviderReport
+from journeys.providers.registry import Providers
+from journeys.services.runs import activate
+from journeys.storage import actions as action_queries
+from journeys.storage import runs as run_queries
+
+logger = logging.getLogger(__name__)
+
+NO_RESULT_REASON = "no result from provider"
+
+
+def start_scheduled(engine: Engine, *, now: datetime) -> int:
+    """Start every scheduled run whose time has come; return how many started."""
+    started = 0
+    with engine.begin() as conn:
+        for run in run_queries.due_scheduled(conn, now=now):
+            activate(conn, run, now=now)
+            started += 1
+    return started
+
+
+def complete_finished(engine: Engine, run_ids: list[int], *, now: datetime) -> list[int]:
+    """Complete the running runs among these whose recipients have all finished."""
+    completed = []
+    with engine.begin() as conn:
+        for run_id in run_ids:
+            if run_queries.complete_if_finished(conn, run_id, now=now):
+                completed.append(run_id)
+                logger.info(
+                    "Run %d completed.", run_id, extra={"action": "run_completed", "run_id": run_id}
+                )
+    return completed
+
+
+def reconcile_interrupted(
+    engine: Engine, providers: Providers, *, now: datetime, owner: str, lease: timedelta
+) -> int:
+    """Settle actions whose dispatch was interrupted, by asking their provider.
+
+    A provider that knows the action placed it, so the action is in progress.
+    One that has no record never placed it, so the action is queued again. One
+    that cannot answer leaves it `unknown`, to be asked again later.
+    """
+    with engine.begin() as conn:
+        stale = action_queries.stale_dispatching(conn, now=now, limit=100)
+        if not stale:
+            return 0
+        action_queries.set_status(
+            conn, [{"b_id": a["id"], "status": "unknown", "lease_owner": owner, "lease_expires_at": now + lease} for a in stale]
+        )
+
+    requeued, placed = [], []
+    for action in stale:
+        outcome = _reconcile_one(providers, action)
+        if outcome == "requeue":
+            requeued.append({"b_id": action["id"], "status": "queued", "lease_owner": None, "lease_expires_at": None})
+        elif outcome is not None:
+            placed.append((action, outcome))
+    with engine.begin() as conn:
+        action_queries.set_status(conn, requeued)
+    record_placed(engine, placed, now)
+    return len(requeued) + len(placed)
+
+
+def _reconcile_one(providers: Providers, action):  # type: ignore[no-untyped-def]
+    ids = {"run_id": action["run_id"], "recipient_id": action["recipient_id"], "node_id": action["node_id"], "action_id": action["id"]}
+    try:
+        found = providers.by_name(action["provider"]).lookup(action["id"])
+    except Exception:  # noqa: BLE001 - leave it unknown and ask again after the lease
+        logger.exception("Could not look up action %d with its provider.", action["id"], extra={"action": "reconcile_failed", **ids})
+        return None
+    if found is None:
+        logger.info("Action %d was never placed; queueing it again.", action["id"], extra={"action": "reconcile_requeue", **ids})
+        return "requeue"
+    logger.info("Action %d was placed before the interruption.", action["id"], extra={"action": "reconcile_placed", **ids})
+    return found
+
+
+def overdue_reports(engine: Engine, *, now: datetime) -> list[tuple[str, ProviderReport]]:
+    """Return failure reports for in-progress actions that are past their result deadline."""
+    with engine.connect() as conn:
+        late = action_queries.overdue(conn, now=now, limit=500)
+    reports = []
+    for action in late:
+        logger.warning(
+            "No result for action %d by its deadline; failing it.", action["id"],
+            extra={"action": "result_overdue", "run_id": action["run_id"], "recipient_id": action["recipient_id"], "action_id": action["id"]},
+        )
+        result = {"status": "failed", "answered_by": "unknown", "ended_reason": NO_RESULT_REASON}
+        reports.append((action["provider"], ProviderReport(action_id=action["id"], status="failed", result=result, payload={"error": NO_RESULT_REASON})))
+    return reports

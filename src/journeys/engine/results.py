@@ -1,0 +1,129 @@
+"""Applies provider reports: log each one, rank it, and move recipients on final results.
+
+Reports may arrive late, twice or out of order. Each is appended to the
+callback log first. An action takes a report only if it outranks what the
+action already has, so a duplicate changes nothing and a late `sent` never
+overwrites `delivered`. A recipient moves only if it still waits on that very
+action and its run is not cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from journeys.engine.catalog import Catalog
+from journeys.engine.moves import write_moves
+from journeys.engine.ranking import is_final, rank
+from journeys.engine.state import Move, NewEvent, RecipientState
+from journeys.engine.stepper import apply_result
+from journeys.providers.base import ProviderReport
+from journeys.storage import actions as action_queries
+from journeys.storage import recipients as recipient_queries
+from journeys.storage import runs as run_queries
+
+logger = logging.getLogger(__name__)
+
+
+def apply_reports(
+    engine: Engine, catalog: Catalog, provider: str, reports: list[ProviderReport], *, now: datetime
+) -> int:
+    """Apply reports in one transaction; return how many changed an action."""
+    if not reports:
+        return 0
+    with engine.begin() as conn:
+        action_queries.insert_callbacks(conn, [_callback_row(provider, report, now) for report in reports])
+        actions = {
+            row["id"]: row
+            for row in action_queries.get_many(conn, sorted({r.action_id for r in reports}), for_update=True)
+        }
+        updates, finals = _rank_reports(actions, reports, now)
+        action_queries.set_status(conn, updates)
+        if finals:
+            write_moves(conn, _moves_for_finals(conn, catalog, finals, now), now=now, provider=provider)
+    return len(updates)
+
+
+def _rank_reports(
+    actions: dict[int, dict[str, Any]], reports: list[ProviderReport], now: datetime
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], ProviderReport]]]:
+    updates: dict[int, dict[str, Any]] = {}
+    finals: list[tuple[dict[str, Any], ProviderReport]] = []
+    for report in reports:
+        action = actions.get(report.action_id)
+        if action is None:
+            logger.warning(
+                "Ignored a report for unknown action %d.", report.action_id,
+                extra={"action": "report_unknown_action", "action_id": report.action_id},
+            )
+            continue
+
+        report_rank = rank(action["kind"], report.status)
+        if report_rank <= action["result_rank"] or action["status"] == "dropped":
+            continue
+        action["result_rank"] = report_rank
+        row = {"b_id": action["id"], "outcome": report.status, "result": report.result, "result_rank": report_rank}
+        if report.provider_ref:
+            row["provider_ref"] = report.provider_ref
+        if is_final(action["kind"], report.status):
+            row.update(status="completed", completed_at=now)
+            finals.append((action, report))
+        updates[action["id"]] = {**updates.get(action["id"], {}), **row}
+    return list(updates.values()), finals
+
+
+def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime) -> list[Move]:  # type: ignore[no-untyped-def]
+    recipients = {
+        row["id"]: row
+        for row in recipient_queries.get_many(conn, [action["recipient_id"] for action, _ in finals], for_update=True)
+    }
+    run_rows = {run_id: run_queries.get_run(conn, run_id) for run_id in {a["run_id"] for a, _ in finals}}
+    moves: list[Move] = []
+    for action, report in finals:
+        row = recipients[action["recipient_id"]]
+        state = RecipientState.from_row(row)
+        run = run_rows[action["run_id"]]
+        event = _result_event(action, report, now)
+        waits_on_it = (
+            row["status"] == "waiting"
+            and row["current_node"] == action["node_id"]
+            and row["steps"] == action["visit"]
+            and run["status"] != "cancelled"
+        )
+        if not waits_on_it:
+            moves.append(Move(state=state, events=[event], record_only=True))
+            continue
+        view = catalog.view(conn, run)
+        move = apply_result(state, view.journey, view.settings, now, report.status, report.result)
+        move.events.insert(0, event)
+        moves.append(move)
+    return moves
+
+
+def _result_event(action: dict[str, Any], report: ProviderReport, now: datetime) -> NewEvent:
+    result = report.result
+    if action["kind"] == "call":
+        detail = f"{report.status}; answered by {result.get('answered_by', 'unknown')}"
+        if result.get("talk_time_seconds"):
+            detail += f"; talk time {result['talk_time_seconds']} s"
+        if result.get("ended_reason"):
+            detail += f"; {result['ended_reason']}"
+        event_type = "call_result"
+    else:
+        detail = report.status
+        event_type = "sms_result"
+    return NewEvent(action["recipient_id"], action["run_id"], now, action["node_id"], event_type, detail)
+
+
+def _callback_row(provider: str, report: ProviderReport, now: datetime) -> dict[str, Any]:
+    return {
+        "provider": provider,
+        "action_id": report.action_id,
+        "provider_ref": report.provider_ref,
+        "received_at": now,
+        "payload": report.payload or {"status": report.status, **report.result},
+        "applied": True,
+    }

@@ -1,0 +1,84 @@
+"""Journey commands: validate, create and update (publish a new version)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Engine
+
+from journeys.domain.document import JourneyDocument
+from journeys.domain.validation import validate_journey
+from journeys.errors import ConflictError, InvalidInputError
+from journeys.services.registry import known_names
+from journeys.storage import journeys as journey_queries
+from journeys.storage import recipients as recipient_queries
+from journeys.storage import runs as run_queries
+
+logger = logging.getLogger(__name__)
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Read a journey document from a JSON or YAML file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InvalidInputError(f"journey file {path} not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"cannot read journey file {path}: {exc}") from exc
+    try:
+        # YAML is a superset of JSON, so one parser reads both formats.
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInputError(f"journey file {path} is not valid JSON or YAML: {exc}") from exc
+    if not isinstance(document, dict):
+        raise InvalidInputError(f"journey file {path} must hold an object with name, fields and nodes")
+    return document
+
+
+def validate(engine: Engine, document: dict[str, Any]) -> JourneyDocument:
+    """Validate a document against the registry; raise JourneyInvalidError listing every problem."""
+    with engine.connect() as conn:
+        numbers, agents = known_names(conn)
+    return validate_journey(document, numbers=numbers, agents=agents)
+
+
+def create_journey(engine: Engine, document: dict[str, Any], *, now: datetime) -> int:
+    """Validate and store a new journey; return its id."""
+    parsed = validate(engine, document)
+    with engine.begin() as conn:
+        journey_id = journey_queries.insert_journey(
+            conn, name=parsed.name, document=_stored(parsed), now=now
+        )
+    logger.info("Created journey %d.", journey_id, extra={"action": "journey_created", "journey_id": journey_id})
+    return journey_id
+
+
+def update_journey(engine: Engine, journey_id: int, document: dict[str, Any], *, now: datetime) -> int:
+    """Publish a new version; live runs follow it. Return the version number.
+
+    A save that removes a node where recipients of a live run wait is
+    rejected, because those recipients would have nowhere to go.
+    """
+    parsed = validate(engine, document)
+    with engine.begin() as conn:
+        old = JourneyDocument.model_validate(journey_queries.get_document(conn, journey_id))
+        removed = sorted(set(old.node_map()) - set(parsed.node_map()))
+        live = [run["id"] for run in run_queries.list_runs(conn, journey_id) if run["status"] in run_queries.LIVE_STATUSES]
+        waiting = recipient_queries.waiting_at_nodes(conn, live, removed)
+        if waiting:
+            details = ", ".join(f"node '{node}' has {total} recipient(s)" for node, total in sorted(waiting.items()))
+            raise ConflictError(
+                f"cannot save journey {journey_id}: it removes nodes where recipients of live runs wait "
+                f"({details}); keep those nodes until the runs finish, or cancel the runs"
+            )
+        version = journey_queries.insert_version(conn, journey_id, name=parsed.name, document=_stored(parsed), now=now)
+    logger.info("Published version %d of journey %d.", version, journey_id, extra={"action": "journey_updated", "journey_id": journey_id})
+    return version
+
+
+def _stored(document: JourneyDocument) -> dict[str, Any]:
+    return document.model_dump(mode="json", by_alias=True, exclude_none=True)

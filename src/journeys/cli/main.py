@@ -1,0 +1,80 @@
+"""The `journeys` command line: a thin skin over the library.
+
+Each command calls one library function and prints its result. Errors that a
+user can fix print one sentence and exit 1; anything unexpected prints one
+line and writes the traceback to a log file.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import typer
+
+from journeys.cli import journey_commands, recipient_commands, registry_commands, run_commands, simulation_commands, worker_commands
+from journeys.cli.output import error_console
+from journeys.errors import JourneysError
+
+app = typer.Typer(
+    name="journeys",
+    help="Outbound voice-agent calls and SMS: design a journey once, run it against recipient lists.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(journey_commands.app, name="journey")
+app.add_typer(run_commands.app, name="run")
+app.add_typer(recipient_commands.app, name="recipient")
+app.add_typer(registry_commands.numbers, name="number")
+app.add_typer(registry_commands.agents, name="agent")
+app.add_typer(worker_commands.db_app, name="db")
+app.command("stats")(recipient_commands.stats)
+app.command("simulate")(simulation_commands.simulate)
+app.command("demo")(simulation_commands.demo)
+app.command("worker")(worker_commands.worker)
+
+ERROR_LOG = Path(tempfile.gettempdir()) / "journeys-errors.log"
+
+
+def main() -> None:
+    """Run the command line, turning errors into one clear line each."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(standalone_mode=False)
+    except JourneysError as exc:
+        error_console.print(f"Error: {exc}", markup=False)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        error_console.print("Aborted.")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # noqa: BLE001 - the last resort: one line for the user
+        _report_internal_error(exc)
+        sys.exit(70)
+
+
+def _report_internal_error(exc: Exception) -> None:
+    import click
+
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        sys.exit(exc.exit_code)
+    try:
+        with ERROR_LOG.open("a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(exc)))
+        where = f"the details are in {ERROR_LOG}"
+    except OSError:
+        where = "the details could not be written to a log file"
+    error_console.print(
+        f"Internal error: {type(exc).__name__}: {exc}. This is a bug in Journeys; {where}.",
+        markup=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -554,9 +554,6 @@ def test_export_reimports_through_importer(engine: Engine, run_id: int) -> None:
             assert imported[phone].get(name) == data.get(name), (phone, name)
 
 
-# NOTE: the importer reads "'=..." as text with its apostrophe, so guarded
-# text gains one on each export and import. When it strips the guard, this passes.
-@pytest.mark.xfail(strict=True, reason="the importer keeps the apostrophe of the formula guard")
 def test_guarded_text_reimports_unchanged(engine: Engine, run_id: int) -> None:
     add_recipient(engine, run_id, {"customer_name": HYPERLINK}, phone_number="+12025550170")
 

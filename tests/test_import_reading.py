@@ -13,6 +13,7 @@ from journeys.importer.dialect import check_delimiter, detect_delimiter
 from journeys.importer.encoding import detect_encoding
 from journeys.importer.mapping import map_columns, normalize_header
 from journeys.importer.records import read_table
+from journeys.importer.rows import unguard
 
 FIELDS = ["phone_number", "timezone", "customer_name", "balance", "notes"]
 TEXT = "phone_number,customer_name\n+12025550118,François Zoë\n"
@@ -404,3 +405,20 @@ def test_map_override_unknown_field_is_invalid_input() -> None:
 def test_map_override_unknown_column_is_invalid_input() -> None:
     with pytest.raises(InvalidInputError, match="no column 'Mobile'"):
         map_columns(["phone"], FIELDS, {"Mobile": "phone_number"})
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [
+        ("'=SUM(A1:A2)", "=SUM(A1:A2)"),
+        ("'+12", "+12"),
+        ("'-5", "-5"),
+        ("'@home", "@home"),
+        ("'\tindented", "\tindented"),
+        ("'quoted'", "'quoted'"),
+        ("'", "'"),
+        ("O'Brien", "O'Brien"),
+    ],
+)
+def test_unguard_removes_only_export_guard(cell: str, stored: str) -> None:
+    assert unguard(cell) == stored

@@ -90,7 +90,7 @@ class RowConverter:
     def _cell(self, record: Record, column: int | None) -> str:
         if column is None or column >= len(record.cells):
             return ""
-        return record.cells[column]
+        return unguard(record.cells[column])
 
     def _phone(self, record: Record, errors: list[RowError]) -> Phone | None:
         text = self._cell(record, self._phone_column)
@@ -152,3 +152,18 @@ def _check_required_columns(fields: Sequence[DataField], mapping: ColumnMapping)
                 f"{', '.join(repr(header) for header in mapping.headers)}; add the column, "
                 f"or map one with --map COLUMN={field.name}."
             )
+
+
+# The characters after which the exports add a `'`, as spreadsheets expect.
+_GUARDED_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unguard(text: str) -> str:
+    """Remove the `'` that an export put before text a spreadsheet would run as a formula.
+
+    Spreadsheets treat a leading apostrophe as a "this is text" mark and do not
+    show it, so dropping it gives back the value the export started from.
+    """
+    if text.startswith("'") and text[1:2] and text[1] in _GUARDED_STARTS:
+        return text[1:]
+    return text

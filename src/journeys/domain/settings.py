@@ -78,6 +78,10 @@ class RunSettings(BaseModel):
     def _check_window(self) -> RunSettings:
         if self.calling_window is not None:
             from journeys.domain.windows import CallingWindow
+            from journeys.errors import InvalidInputError
 
-            CallingWindow.parse(self.calling_window)
+            try:
+                CallingWindow.parse(self.calling_window)
+            except InvalidInputError as exc:
+                raise ValueError(str(exc)) from exc
         return self

@@ -117,20 +117,22 @@ class Worker:
         raise StalledError(f"run {run_id} did not finish within {max_ticks} ticks")
 
     def next_wake(self) -> datetime | None:
-        """Return the earliest time after now at which a tick could find new work."""
+        """Return the earliest time after now at which a tick could find new work.
+
+        Work already due that a tick left alone waits for something else, such
+        as a free call slot, so only later times can wake the worker.
+        """
+        now = self.clock.now()
         with self.engine.connect() as conn:
             running = [run["id"] for run in run_queries.runs_with_status(conn, ("running",))]
             candidates = [
-                recipient_queries.next_due_at(conn, running),
-                action_queries.next_queued_at(conn),
-                run_queries.next_scheduled_at(conn),
-                action_queries.next_deadline_at(conn),
+                recipient_queries.next_due_at(conn, running, after=now),
+                action_queries.next_queued_at(conn, after=now),
+                run_queries.next_scheduled_at(conn, after=now),
+                action_queries.next_deadline_at(conn, after=now),
             ]
-        candidates += [provider.next_report_at() for provider in self.providers.pollers()]
-        # Work already due that a tick left alone waits for something else, such as
-        # a free call slot, so only later times can wake the worker.
-        now = self.clock.now()
-        found = [when for when in candidates if when is not None and when > now]
+        candidates += [provider.next_report_at(now) for provider in self.providers.pollers()]
+        found = [when for when in candidates if when is not None]
         return min(found) if found else None
 
     def _running_runs(self) -> dict[int, RunView]:

@@ -95,6 +95,6 @@ class Provider(Protocol):
         """
         ...
 
-    def next_report_at(self) -> datetime | None:
-        """Return when the next report falls due, for virtual time; None if unknown."""
+    def next_report_at(self, after: datetime) -> datetime | None:
+        """Return when the next report after `after` falls due, for virtual time; None if unknown."""
         ...

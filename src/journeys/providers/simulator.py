@@ -80,9 +80,9 @@ class SimulatorProvider:
             with self._engine.begin() as conn:
                 records.mark_reported(conn, [report.action_id for report in reports])
 
-    def next_report_at(self) -> datetime | None:
+    def next_report_at(self, after: datetime) -> datetime | None:
         with self._engine.connect() as conn:
-            return records.next_report_at(conn)
+            return records.next_report_at(conn, after=after)
 
     def _record(
         self, request: ActionRequest, result: dict[str, Any], now: datetime, *, duration: float

@@ -137,12 +137,12 @@ def in_flight_ids(conn: Connection, run_id: int) -> list[int]:
     return list(conn.execute(query).scalars())
 
 
-def next_queued_at(conn: Connection) -> datetime | None:
-    """Return the earliest `not_before` of queued actions of running runs."""
+def next_queued_at(conn: Connection, *, after: datetime) -> datetime | None:
+    """Return the earliest `not_before` later than `after` of queued actions of running runs."""
     query = (
         select(func.min(actions.c.not_before))
         .join(runs, runs.c.id == actions.c.run_id)
-        .where(actions.c.status == "queued", runs.c.status == "running")
+        .where(actions.c.status == "queued", runs.c.status == "running", actions.c.not_before > after)
     )
     return conn.execute(query).scalar_one_or_none()
 
@@ -164,7 +164,9 @@ def overdue(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, An
     return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
 
 
-def next_deadline_at(conn: Connection) -> datetime | None:
-    """Return the earliest result deadline of in-progress actions."""
-    query = select(func.min(actions.c.deadline_at)).where(actions.c.status == "in_progress")
+def next_deadline_at(conn: Connection, *, after: datetime) -> datetime | None:
+    """Return the earliest result deadline later than `after` of in-progress actions."""
+    query = select(func.min(actions.c.deadline_at)).where(
+        actions.c.status == "in_progress", actions.c.deadline_at > after
+    )
     return conn.execute(query).scalar_one_or_none()

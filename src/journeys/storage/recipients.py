@@ -189,12 +189,14 @@ def waiting_at_nodes(conn: Connection, journey_run_ids: Sequence[int], node_ids:
     return {node: int(total) for node, total in conn.execute(query)}
 
 
-def next_due_at(conn: Connection, run_ids: Sequence[int]) -> datetime | None:
-    """Return the earliest `next_at` of due or delayed recipients of these runs."""
+def next_due_at(conn: Connection, run_ids: Sequence[int], *, after: datetime) -> datetime | None:
+    """Return the earliest `next_at` later than `after` of due or delayed recipients of these runs."""
     if not run_ids:
         return None
     query = select(func.min(recipients.c.next_at)).where(
-        recipients.c.run_id.in_(run_ids), recipients.c.status.in_(DUE_STATUSES)
+        recipients.c.run_id.in_(run_ids),
+        recipients.c.status.in_(DUE_STATUSES),
+        recipients.c.next_at > after,
     )
     return conn.execute(query).scalar_one_or_none()
 

@@ -68,11 +68,13 @@ def due_scheduled(conn: Connection, *, now: datetime) -> list[dict[str, Any]]:
     return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
 
 
-def next_scheduled_at(conn: Connection) -> datetime | None:
-    """Return the earliest start time of scheduled runs."""
+def next_scheduled_at(conn: Connection, *, after: datetime) -> datetime | None:
+    """Return the earliest start time later than `after` of scheduled runs."""
     from sqlalchemy import func
 
-    query = select(func.min(runs.c.scheduled_at)).where(runs.c.status == "scheduled")
+    query = select(func.min(runs.c.scheduled_at)).where(
+        runs.c.status == "scheduled", runs.c.scheduled_at > after
+    )
     return conn.execute(query).scalar_one_or_none()
 
 

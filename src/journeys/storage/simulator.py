@@ -55,8 +55,8 @@ def cut_short(conn: Connection, action_id: int, *, result: dict[str, Any], now: 
     return bool(updated.rowcount)
 
 
-def next_report_at(conn: Connection) -> datetime | None:
+def next_report_at(conn: Connection, *, after: datetime) -> datetime | None:
     query = select(func.min(simulated_messages.c.report_at)).where(
-        simulated_messages.c.reported.is_(False)
+        simulated_messages.c.reported.is_(False), simulated_messages.c.report_at > after
     )
     return conn.execute(query).scalar_one_or_none()

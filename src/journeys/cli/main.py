@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 
 from journeys.cli import journey_commands, recipient_commands, registry_commands, run_commands, simulation_commands, worker_commands
+from journeys import logs
 from journeys.cli.output import error_console
 from journeys.errors import JourneysError
 
@@ -42,28 +43,22 @@ ERROR_LOG = Path(tempfile.gettempdir()) / "journeys-errors.log"
 
 def main() -> None:
     """Run the command line, turning errors into one clear line each."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure(logging.WARNING)
+    # Typer handles usage errors itself (exit code 2) and exits through SystemExit.
     try:
-        app(standalone_mode=False)
+        app()
     except JourneysError as exc:
         error_console.print(f"Error: {exc}", markup=False)
         sys.exit(1)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         error_console.print("Aborted.")
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - the last resort: one line for the user
         _report_internal_error(exc)
         sys.exit(70)
 
 
 def _report_internal_error(exc: Exception) -> None:
-    import click
-
-    if isinstance(exc, click.ClickException):
-        exc.show()
-        sys.exit(exc.exit_code)
     try:
         with ERROR_LOG.open("a", encoding="utf-8") as log:
             log.write("".join(traceback.format_exception(exc)))

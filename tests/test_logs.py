@@ -1,0 +1,24 @@
+"""Log lines carry the ids of what they are about."""
+
+from __future__ import annotations
+
+import logging
+
+from journeys.logs import ContextFormatter
+
+
+def make_record(**extra: object) -> logging.LogRecord:
+    record = logging.LogRecord("journeys.engine", logging.INFO, __file__, 1, "Run %d completed.", (3,), None)
+    for key, value in extra.items():
+        setattr(record, key, value)
+    return record
+
+
+def test_formatter_appends_ids_in_order() -> None:
+    line = ContextFormatter("%(message)s").format(make_record(recipient_id=7, run_id=3, action="run_completed"))
+
+    assert line == "Run 3 completed. [action=run_completed run_id=3 recipient_id=7]"
+
+
+def test_formatter_leaves_plain_records_alone() -> None:
+    assert ContextFormatter("%(message)s").format(make_record()) == "Run 3 completed."

@@ -238,6 +238,7 @@ PROBLEM_CASES: list[tuple[str, Mutation, str | None, str | None, str]] = [
     ("built-in phone field", _add_fields({"name": "phone_number", "type": "phone"}), None, "fields[7].name", "'phone_number' is a built-in field"),
     ("built-in timezone field", _add_fields({"name": "timezone"}), None, "fields[7].name", "'timezone' is a built-in field"),
     ("reserved field", _add_fields({"name": "data"}), None, "fields[7].name", "'data' is reserved"),
+    ("export column field", _add_fields({"name": "status"}), None, "fields[7].name", "'status' is a column of the recipients export"),
     ("invalid field name", _add_fields({"name": "Plan"}), None, "fields[7].name", "invalid field name 'Plan'"),
     ("enum without choices", _add_fields({"name": "plan", "type": "enum"}), None, "fields[7]", "needs a non-empty 'choices' list"),
     ("bad number default", _add_fields({"name": "credit", "type": "number", "default": "lots"}), None, "fields[7].default",

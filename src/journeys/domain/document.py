@@ -26,6 +26,12 @@ FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # `data` is reserved too, because `data.<field>` is how conditions and templates
 # name a field explicitly, so a field called `data` would be ambiguous.
 RESERVED_NAMES = frozenset({"data", "nodes", "recipient", "run"})
+# Columns of the recipients export after the data fields; a field of the same
+# name would give the export two columns with one header.
+EXPORT_COLUMNS = frozenset({
+    "status", "current_node", "result", "failure_reason", "calls_placed", "last_call_outcome",
+    "talk_time_seconds", "sms_sent", "started_at", "finished_at",
+})
 BUILTIN_FIELDS = ("phone_number", "timezone")
 
 FieldType = Literal[
@@ -63,6 +69,11 @@ class DataField(_Model):
             )
         if name in RESERVED_NAMES:
             raise ValueError(f"{name!r} is reserved; choose another field name")
+        if name in EXPORT_COLUMNS:
+            raise ValueError(
+                f"{name!r} is a column of the recipients export; choose another field name, "
+                f"such as 'customer_{name}'"
+            )
         return name
 
     @model_validator(mode="after")

@@ -226,7 +226,7 @@ callbacks = Table(
     Index(None, "action_id"),
 )
 
-# What the simulator "placed": its own record, as a remote platform keeps one.
+# The simulator's record of each call and SMS it placed, as a remote platform keeps one.
 simulated_messages = Table(
     "simulated_messages",
     metadata,

@@ -157,7 +157,7 @@ def overdue(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, An
     """Return in-progress actions whose result deadline has passed."""
     query = (
         select(actions)
-        .where(actions.c.status == "in_progress", actions.c.deadline_at < now)
+        .where(actions.c.status == "in_progress", actions.c.deadline_at <= now)
         .order_by(actions.c.deadline_at)
         .limit(limit)
     )

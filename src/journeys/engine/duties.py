@@ -54,27 +54,33 @@ def reconcile_interrupted(
 
     A provider that knows the action placed it, so the action is in progress.
     One that has no record never placed it, so the action is queued again. One
-    that cannot answer leaves it `unknown`, to be asked again later.
+    that cannot answer leaves it `unknown`, to be asked again later. An action
+    that a result completed before its receipt was recorded keeps its status:
+    it only gets the receipt, event and counter that the interruption lost.
     """
     with engine.begin() as conn:
         stale = action_queries.stale_dispatching(conn, now=now, limit=100)
         if not stale:
             return 0
         action_queries.set_status(
-            conn, [{"b_id": a["id"], "status": "unknown", "lease_owner": owner, "lease_expires_at": now + lease} for a in stale]
+            conn, [{"b_id": a["id"], "status": _unless_completed(a, "unknown"), "lease_owner": owner, "lease_expires_at": now + lease} for a in stale]
         )
 
     requeued, placed = [], []
     for action in stale:
         outcome = _reconcile_one(providers, action)
         if outcome == "requeue":
-            requeued.append({"b_id": action["id"], "status": "queued", "lease_owner": None, "lease_expires_at": None})
+            requeued.append({"b_id": action["id"], "status": _unless_completed(action, "queued"), "lease_owner": None, "lease_expires_at": None})
         elif outcome is not None:
             placed.append((action, outcome))
     with engine.begin() as conn:
         action_queries.set_status(conn, requeued)
     record_placed(engine, placed, now)
     return len(requeued) + len(placed)
+
+
+def _unless_completed(action, status: str) -> str:  # type: ignore[no-untyped-def]
+    return "completed" if action["status"] == "completed" else status
 
 
 def _reconcile_one(providers: Providers, action):  # type: ignore[no-untyped-def]
@@ -85,7 +91,7 @@ def _reconcile_one(providers: Providers, action):  # type: ignore[no-untyped-def
         logger.exception("Could not look up action %d with its provider.", action["id"], extra={"action": "reconcile_failed", **ids})
         return None
     if found is None:
-        logger.info("Action %d was never placed; queueing it again.", action["id"], extra={"action": "reconcile_requeue", **ids})
+        logger.info("Provider has no record of action %d, so it was never placed.", action["id"], extra={"action": "reconcile_requeue", **ids})
         return "requeue"
     logger.info("Action %d was placed before the interruption.", action["id"], extra={"action": "reconcile_placed", **ids})
     return found

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from journeys.storage.dialect import lock_rows, lock_skip_locked
 from journeys.storage.schema import actions, callbacks, recipients, runs, sender_numbers
@@ -103,10 +103,18 @@ def mark_dispatching(
 
 
 def stale_dispatching(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Return actions whose dispatch was interrupted: the worker's lease ran out."""
+    """Return actions whose dispatch was interrupted: the worker's lease ran out.
+
+    That includes completed actions without a receipt: a result can arrive
+    while the dispatch is still in flight, and the dispatch then never ended.
+    """
+    unfinished = or_(
+        actions.c.status.in_(("dispatching", "unknown")),
+        and_(actions.c.status == "completed", actions.c.dispatched_at.is_(None)),
+    )
     query = (
         select(actions)
-        .where(actions.c.status.in_(("dispatching", "unknown")), actions.c.lease_expires_at < now)
+        .where(unfinished, actions.c.lease_expires_at < now)
         .order_by(actions.c.id)
         .limit(limit)
     )

@@ -102,7 +102,11 @@ def _plan(conn, due: list[dict[str, Any]], runs: dict[int, RunView], now: dateti
 
 def _pace(conn, number: str, actions: list[dict[str, Any]], plan: DispatchPlan, now: datetime) -> None:  # type: ignore[no-untyped-def]
     """Let through as many actions as the number's rate allows in the next second."""
-    reserved = action_queries.reserve_slots(conn, number, wanted=len(actions), now=now)
+    # Reserving no slots locks the number and returns its next free slot. While that
+    # slot is still ahead, sending now would beat the rate, so everything waits for it.
+    reserved = action_queries.reserve_slots(conn, number, wanted=0, now=now)
+    if reserved is not None and reserved[1] <= now:
+        reserved = action_queries.reserve_slots(conn, number, wanted=len(actions), now=now)
     if reserved is None:
         reason = f"sender number {number} is not registered; add it with `journeys number add {number}`"
         plan.rejected.extend((action, reason) for action in actions)

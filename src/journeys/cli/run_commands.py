@@ -12,6 +12,7 @@ from journeys.cli import settings_options as opts
 from journeys.cli.context import clock, database
 from journeys.cli.import_display import import_options, print_import_report, run_import
 from journeys.cli.output import print_json, say, table
+from journeys.errors import InvalidInputError
 from journeys.providers.registry import Providers
 from journeys.services import runs as service
 from journeys.storage import recipients as recipient_queries
@@ -110,10 +111,15 @@ def start(
     Example: journeys run start 3 --at "2026-12-05 09:00" --timezone America/New_York
     """
     if at is None and timezone is not None:
-        raise typer.BadParameter("--timezone needs --at")
+        raise InvalidInputError(
+            f"--timezone {timezone} needs --at with the local start time, e.g. --at \"2026-12-05 09:00\"; "
+            "leave both out to start the run now"
+        )
     if at is not None:
         if timezone is None:
-            raise typer.BadParameter("--at needs --timezone, e.g. --timezone America/New_York")
+            raise InvalidInputError(
+                f"--at {at!r} needs --timezone to say where that local time is, e.g. --timezone America/New_York"
+            )
         run = service.schedule_run(database(), run_id, local_time=at, timezone=timezone, now=clock.now())
     else:
         run = service.start_run(database(), run_id, now=clock.now())

@@ -31,10 +31,12 @@ def insert_run(
 
 
 def get_run(conn: Connection, run_id: int, *, for_update: bool = False) -> dict[str, Any]:
-    """Return the run row, or raise NotFoundError."""
+    """Return the run row, or raise NotFoundError; `for_update` locks it until the transaction ends."""
     query = select(runs).where(runs.c.id == run_id)
     if for_update:
-        query = query.with_for_update()
+        # FOR NO KEY UPDATE on PostgreSQL, because FOR UPDATE would also block every
+        # insert of events and actions that references the run.
+        query = query.with_for_update(key_share=True)
     row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFoundError(f"run {run_id} not found; `journeys run list` shows the existing ones")

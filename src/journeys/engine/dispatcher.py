@@ -150,7 +150,10 @@ def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignor
     if not placed:
         return
     rows, events, counters = [], [], []
-    for action, receipt in placed:
+    # Actions and then recipients are locked in id order, as moves and results
+    # lock them, so that concurrent workers cannot deadlock. The events come
+    # last because their foreign keys lock the recipients too.
+    for action, receipt in sorted(placed, key=lambda item: item[0]["id"]):
         rows.append({
             "b_id": action["id"], "provider_ref": receipt.provider_ref, "dispatched_at": now,
             "deadline_at": now + _result_timeout(action), "lease_owner": None, "lease_expires_at": None,
@@ -160,8 +163,8 @@ def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignor
 
     with engine.begin() as conn:
         action_queries.mark_placed(conn, rows)
-        event_queries.insert_many(conn, events)
         recipient_queries.add_counters(conn, counters)
+        event_queries.insert_many(conn, events)
 
 
 def _placed_event(action: dict[str, Any], now: datetime) -> dict[str, Any]:

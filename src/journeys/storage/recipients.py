@@ -76,9 +76,11 @@ def get_one(conn: Connection, recipient_id: int) -> dict[str, Any]:
 
 
 def still_leased(conn: Connection, ids: Sequence[int], owner: str) -> set[int]:
-    """Return which of these recipients `owner` still holds, locking them."""
-    query = select(recipients.c.id).where(
-        recipients.c.id.in_(ids), recipients.c.lease_owner == owner
+    """Return which of these recipients `owner` still holds, locking them in id order."""
+    query = (
+        select(recipients.c.id)
+        .where(recipients.c.id.in_(ids), recipients.c.lease_owner == owner)
+        .order_by(recipients.c.id)
     )
     return set(conn.execute(lock_rows(query, conn)).scalars())
 
@@ -106,6 +108,11 @@ def release_leases(conn: Connection, ids: Sequence[int], owner: str) -> None:
 
 def add_counters(conn: Connection, increments: Sequence[tuple[int, str]]) -> None:
     """Add one to `calls_placed` or `sms_sent` of each (recipient id, column) pair."""
+    # Locked in id order first, as moves and results lock them, so that
+    # concurrent workers cannot deadlock.
+    locked = sorted({recipient_id for recipient_id, _ in increments})
+    if locked:
+        get_many(conn, locked, for_update=True)
     for column in ("calls_placed", "sms_sent"):
         ids = [{"b_id": rid} for rid, name in increments if name == column]
         if ids:

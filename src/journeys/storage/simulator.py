@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from journeys.storage.dialect import lock_rows
 from journeys.storage.schema import simulated_messages
 
 
@@ -38,6 +39,14 @@ def due(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
 
 
 def mark_reported(conn: Connection, action_ids: Sequence[int]) -> None:
+    # Several workers may acknowledge the same reports, so rows are locked in one
+    # order first: an UPDATE alone locks them in scan order and can deadlock.
+    in_order = (
+        select(simulated_messages.c.id)
+        .where(simulated_messages.c.action_id.in_(action_ids))
+        .order_by(simulated_messages.c.action_id)
+    )
+    conn.execute(lock_rows(in_order, conn)).all()
     conn.execute(
         update(simulated_messages)
         .where(simulated_messages.c.action_id.in_(action_ids))

@@ -89,7 +89,10 @@ def read_script(path: Path) -> dict[str, list[str]]:
     except FileNotFoundError as exc:
         raise InvalidInputError(f"script file {path} not found") from exc
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"script file {path} is not valid JSON: {exc}") from exc
+        raise InvalidInputError(
+            f"script file {path} is not valid JSON ({exc}); write an object that maps phone numbers "
+            'to lists of outcomes, e.g. {"+12025550101": ["no_answer", "answered"]}'
+        ) from exc
     if not isinstance(script, dict) or not all(isinstance(v, list) for v in script.values()):
         raise InvalidInputError(
             f"script file {path} must map phone numbers to lists of outcomes, "

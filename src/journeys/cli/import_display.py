@@ -54,7 +54,7 @@ def run_import(
 ) -> Any:
     """Import with a progress bar for large files, unless `quiet`."""
     if not file.is_file():
-        raise InvalidInputError(f"recipient file {file} not found")
+        raise InvalidInputError(f"recipient file {file} not found; check its name and path, or give the full path")
     if quiet or file.stat().st_size < PROGRESS_MIN_BYTES:
         return import_recipients(engine, run_id, file, options=options, now=now, rejected_path=rejected, dry_run=dry_run)
 

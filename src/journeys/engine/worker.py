@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from journeys.clock import Clock, VirtualClock
 from journeys.engine import duties
@@ -95,9 +96,21 @@ class Worker:
         """Tick until `stop` is set, sleeping while there is nothing to do."""
         logger.info("Worker %s started.", self.worker_id, extra={"action": "worker_started", "worker": self.worker_id})
         while not stop.is_set():
-            if self.tick() == 0:
+            if self._tick_or_log() == 0:
                 stop.wait(self.settings.idle_sleep_seconds)
         logger.info("Worker %s stopped.", self.worker_id, extra={"action": "worker_stopped", "worker": self.worker_id})
+
+    def _tick_or_log(self) -> int:
+        try:
+            return self.tick()
+        except OperationalError:
+            # A deadlock or a lost connection rolls back only the transaction it hit,
+            # and leases hand any half-done work to a later tick, so the worker goes on.
+            logger.exception(
+                "A tick of worker %s failed on the database; trying again.", self.worker_id,
+                extra={"action": "tick_failed", "worker": self.worker_id},
+            )
+            return 0
 
     def run_until_finished(self, run_id: int, *, max_ticks: int = 10_000_000) -> None:
         """On a virtual clock, tick and jump ahead in time until the run finishes."""

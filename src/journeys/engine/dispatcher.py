@@ -149,11 +149,25 @@ def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignor
     """Record provider receipts, `call_placed`/`sms_sent` events and recipients' counters."""
     if not placed:
         return
-    rows, events, counters = [], [], []
+    with engine.begin() as conn:
+        write_receipts(conn, placed, now)
+
+
+def write_receipts(conn, placed, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Record receipts in the caller's transaction, once per action.
+
+    A provider's result can overtake the receipt of its dispatch, and then
+    apply_reports records the receipt. The action's row lock lets only the
+    first of the two record it.
+    """
     # Actions and then recipients are locked in id order, as moves and results
     # lock them, so that concurrent workers cannot deadlock. The events come
     # last because their foreign keys lock the recipients too.
+    pending = action_queries.lock_without_receipt(conn, [action["id"] for action, _ in placed])
+    rows, events, counters = [], [], []
     for action, receipt in sorted(placed, key=lambda item: item[0]["id"]):
+        if action["id"] not in pending:
+            continue
         rows.append({
             "b_id": action["id"], "provider_ref": receipt.provider_ref, "dispatched_at": now,
             "deadline_at": now + _result_timeout(action), "lease_owner": None, "lease_expires_at": None,
@@ -161,10 +175,9 @@ def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignor
         events.append(_placed_event(action, now))
         counters.append((action["recipient_id"], "calls_placed" if action["kind"] == "call" else "sms_sent"))
 
-    with engine.begin() as conn:
-        action_queries.mark_placed(conn, rows)
-        recipient_queries.add_counters(conn, counters)
-        event_queries.insert_many(conn, events)
+    action_queries.mark_placed(conn, rows)
+    recipient_queries.add_counters(conn, counters)
+    event_queries.insert_many(conn, events)
 
 
 def _placed_event(action: dict[str, Any], now: datetime) -> dict[str, Any]:

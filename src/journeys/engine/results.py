@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import Engine
 
 from journeys.engine.catalog import Catalog
+from journeys.engine.dispatcher import write_receipts
 from journeys.engine.moves import write_moves
 from journeys.engine.ranking import is_final, rank
 from journeys.engine.state import Move, NewEvent, RecipientState
 from journeys.engine.stepper import apply_result
-from journeys.providers.base import ProviderReport
+from journeys.providers.base import Placed, ProviderReport
 from journeys.storage import actions as action_queries
 from journeys.storage import recipients as recipient_queries
 from journeys.storage import runs as run_queries
@@ -43,8 +44,28 @@ def apply_reports(
         updates, finals = _rank_reports(actions, reports, now)
         action_queries.set_status(conn, updates)
         if finals:
-            write_moves(conn, _moves_for_finals(conn, catalog, finals, now), now=now, provider=provider)
+            moves = _moves_for_finals(conn, catalog, finals, now)
+            # The call_placed or sms_sent event precedes the result's events.
+            write_receipts(conn, _overtaken_receipts(finals), now)
+            write_moves(conn, moves, now=now, provider=provider)
     return len(updates)
+
+
+def _overtaken_receipts(finals: list[tuple[dict[str, Any], ProviderReport]]) -> list[tuple[dict[str, Any], Placed]]:
+    """Return receipts for final results that arrived before their dispatch was recorded.
+
+    The provider's report proves the action was placed, and the recipient moves
+    on now, so its counters must not wait for the dispatching worker. Reports
+    without a provider reference are the engine's own failures, for actions
+    that a provider rejected or never took.
+    """
+    return [
+        (action, Placed(provider_ref=report.provider_ref))
+        for action, report in finals
+        if action["dispatched_at"] is None
+        and action["status"] in ("dispatching", "unknown")
+        and report.provider_ref
+    ]
 
 
 def _rank_reports(

@@ -91,6 +91,12 @@ def mark_placed(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     )
 
 
+def lock_without_receipt(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """Lock these actions in id order; return those with no provider receipt recorded yet."""
+    query = select(actions.c.id, actions.c.dispatched_at).where(actions.c.id.in_(ids)).order_by(actions.c.id)
+    return {row.id for row in conn.execute(lock_rows(query, conn)) if row.dispatched_at is None}
+
+
 def mark_dispatching(
     conn: Connection, ids: Sequence[int], *, owner: str, lease_until: datetime
 ) -> None:

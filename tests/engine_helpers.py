@@ -259,8 +259,14 @@ def by_phone(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {row["phone_number"]: row for row in rows}
 
 
-def seconds(amount: float) -> timedelta:
-    return timedelta(seconds=amount)
+def outcomes_of(engine: Engine, run_id: int) -> dict[str, tuple[Any, ...]]:
+    """Return each phone number's path through the run: the columns a result decides."""
+    columns = ("status", "result", "current_node", "calls_placed", "calls_answered", "sms_sent",
+               "last_call_outcome", "talk_time_seconds", "outputs")
+    return {
+        phone: tuple(row[name] for name in columns)
+        for phone, row in by_phone(recipient_rows(engine, run_id)).items()
+    }
 
 
 def _rows(engine: Engine, query: Any) -> list[dict[str, Any]]:

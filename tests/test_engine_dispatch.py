@@ -16,7 +16,11 @@ from engine_helpers import (
     NOW,
     SENDER,
     action_rows,
+    call,
     call_journey,
+    end,
+    journey,
+    start,
     event_rows,
     in_flight_calls,
     recipient_rows,
@@ -176,6 +180,40 @@ def test_crash_after_record_result_before_lease(
     assert len(simulated_rows(engine, "call")) == 1
     assert len(event_rows(engine, run_id, "call_placed")) == 1
     assert recipient_rows(engine, run_id)[0]["calls_placed"] == 1
+
+
+def test_result_overtaking_receipt_counts_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A second worker applies the result and moves the recipient on to its next
+    # call while the first worker has not yet recorded the receipt of the first.
+    register(engine)
+    document = journey(start("call_1"), call("call_1", "call_2"), call("call_2", "done"), end())
+    run_id = started_run(engine, tmp_path, document, 1, run_settings=settings(latency_seconds=0))
+    clock = VirtualClock(NOW)
+    other = worker(engine, clock)
+    original = SimulatorProvider.place_call
+    overtaken: list[int] = []
+
+    def place_then_let_other_worker_run(self: SimulatorProvider, request: ActionRequest, now: datetime) -> Placed:
+        placed = original(self, request, now)
+        if not overtaken:
+            overtaken.append(request.action_id)
+            other.tick()
+        return placed
+
+    monkeypatch.setattr(SimulatorProvider, "place_call", place_then_let_other_worker_run)
+    worker(engine, clock).run_until_finished(run_id)
+
+    actions = action_rows(engine, run_id)
+    assert overtaken == [actions[0]["id"]]
+    assert [row["request"]["attempt"] for row in actions] == [1, 2]
+    assert all(row["dispatched_at"] is not None for row in actions)
+    assert recipient_rows(engine, run_id)[0]["calls_placed"] == 2
+    placed_events = event_rows(engine, run_id, "call_placed")
+    assert [event["node_id"] for event in placed_events] == ["call_1", "call_2"]
+    first_call_events = [event["type"] for event in event_rows(engine, run_id) if event["node_id"] == "call_1"]
+    assert first_call_events == ["entered", "call_placed", "call_result"]
 
 
 def test_provider_rejection_fails_without_redial(

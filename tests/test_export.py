@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import load_fixture_json, make_run
 from sqlalchemy import Engine, event, insert, select
+from sqlalchemy import text as sql
 
 from journeys.errors import InvalidInputError, NotFoundError
 from journeys.export import (
@@ -30,6 +31,7 @@ HYPERLINK = '=HYPERLINK("http://example.invalid","x")'
 STATE_COLUMNS = [
     "timezone", "status", "current_node", "result", "failure_reason", "calls_placed",
     "last_call_outcome", "talk_time_seconds", "sms_sent", "started_at", "finished_at",
+    "phone_extension",
 ]
 _phones = itertools.count(120)
 
@@ -560,3 +562,18 @@ def test_guarded_text_reimports_unchanged(engine: Engine, run_id: int) -> None:
     _, imported = reimport(engine, run_id, export_recipients(engine, run_id))
 
     assert imported["+12025550170"]["customer_name"] == HYPERLINK
+
+
+def test_extension_survives_reimport(engine: Engine, run_id: int) -> None:
+    add_recipient(engine, run_id, {"customer_name": "Ext Test"}, phone_number="+12025550171")
+    with engine.begin() as conn:
+        conn.execute(sql("UPDATE recipients SET phone_extension = '12' WHERE phone_number = '+12025550171'"))
+
+    exported = export_recipients(engine, run_id)
+    report, _ = reimport(engine, run_id, exported)
+
+    assert exported.splitlines()[0].endswith(",phone_extension")
+    assert report.row_error_count == 0
+    with engine.connect() as conn:
+        extensions = conn.execute(sql("SELECT phone_extension FROM recipients WHERE phone_number = '+12025550171'")).scalars().all()
+    assert extensions == ["12", "12"]

@@ -422,3 +422,19 @@ def test_map_override_unknown_column_is_invalid_input() -> None:
 )
 def test_unguard_removes_only_export_guard(cell: str, stored: str) -> None:
     assert unguard(cell) == stored
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("customerName", "customer_name"), ("phoneNumber", "phone_number"), ("Auto-Pay", "autopay"), ("E-mail", "email")],
+)
+def test_compact_headers_map(header: str, field: str) -> None:
+    mapping = map_columns(["phone" if field != "phone_number" else "Name", header], [*FIELDS, "autopay", "email"], {})
+
+    assert mapping.as_dict()[header] == field
+
+
+def test_compact_match_skips_ambiguous_fields() -> None:
+    mapping = map_columns(["phone", "AutoPay"], [*FIELDS, "auto_pay", "autopay_"], {})
+
+    assert "AutoPay" in mapping.unmapped

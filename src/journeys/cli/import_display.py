@@ -26,6 +26,7 @@ def import_options(
     delimiter: str | None,
     decimal_comma: bool,
     date_format: str | None,
+    datetime_format: str | None = None,
 ) -> ImportOptions:
     """Build import options from command-line values, rejecting malformed ones."""
     mapping: dict[str, str] = {}
@@ -44,6 +45,7 @@ def import_options(
         delimiter=delimiter,
         decimal="," if decimal_comma else ".",
         date_format=date_format,
+        datetime_format=datetime_format,
         filename=file.name,
     )
 
@@ -75,8 +77,9 @@ def print_import_report(report: Any, *, dry_run: bool, rejected: Path | None) ->
     data = report.to_dict()
     verb = "Would import" if dry_run else "Imported"
     say(
-        f"{verb} {data['accepted']} recipients from {data['rows']} rows; rejected {data['rejected_rows']} rows "
-        f"with errors and {data['duplicate_count']} duplicates; skipped {data['blank_rows']} blank rows."
+        f"{verb} {_count(data['accepted'], 'recipient')} from {_count(data['rows'], 'row')}; "
+        f"rejected {_count(data['rejected_rows'], 'row')} with errors and "
+        f"{_count(data['duplicate_count'], 'duplicate')}; skipped {_count(data['blank_rows'], 'blank row')}."
     )
     fallback = " (not UTF-8: read as the fallback encoding)" if data.get("encoding_fallback") else ""
     delimiter = "tab" if data["delimiter"] == "\t" else repr(data["delimiter"])
@@ -89,6 +92,10 @@ def print_import_report(report: Any, *, dry_run: bool, rejected: Path | None) ->
     _print_duplicates(data)
     if rejected and data["rejected_rows"]:
         say(f"Rejected rows written to {rejected}; fix them there and import that file again.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _print_row_errors(data: dict[str, Any]) -> None:

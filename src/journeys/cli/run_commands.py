@@ -82,6 +82,7 @@ def import_csv(
     delimiter: Annotated[str | None, typer.Option("--delimiter", help="Column separator: ',', ';', 'tab' or '|'. Detected by default.")] = None,
     decimal_comma: Annotated[bool, typer.Option("--decimal-comma", help="Numbers use ',' for decimals, as in 12,50.")] = False,
     date_format: Annotated[str | None, typer.Option("--date-format", help="strptime format of date columns, e.g. %d/%m/%Y. ISO 8601 by default.")] = None,
+    datetime_format: Annotated[str | None, typer.Option("--datetime-format", help="strptime format of datetime columns, e.g. '%d/%m/%Y %H:%M'. ISO 8601 by default.")] = None,
     rejected: Annotated[Path | None, typer.Option("--rejected", help="Write the rejected rows, with their reasons, to this CSV.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and print the report without storing anything.")] = False,
     json_output: JsonOption = False,
@@ -90,7 +91,7 @@ def import_csv(
 
     Example: journeys run import 3 leads.csv --default-region US --map "Mobile=phone_number"
     """
-    options = import_options(file, map_, default_region, encoding, delimiter, decimal_comma, date_format)
+    options = import_options(file, map_, default_region, encoding, delimiter, decimal_comma, date_format, datetime_format)
     report = run_import(database(), run_id, file, options, rejected=rejected, dry_run=dry_run, quiet=json_output, now=clock.now())
     if json_output:
         print_json(report.to_dict())

@@ -30,7 +30,7 @@ RESERVED_NAMES = frozenset({"data", "nodes", "recipient", "run"})
 # name would give the export two columns with one header.
 EXPORT_COLUMNS = frozenset({
     "status", "current_node", "result", "failure_reason", "calls_placed", "last_call_outcome",
-    "talk_time_seconds", "sms_sent", "started_at", "finished_at",
+    "talk_time_seconds", "sms_sent", "started_at", "finished_at", "phone_extension",
 })
 BUILTIN_FIELDS = ("phone_number", "timezone")
 

@@ -68,7 +68,7 @@ def parse_phone(raw: str, default_region: str | None) -> Phone:
     """Parse and validate a phone number; `normalize_phone` explains the errors."""
     text = raw.strip()
     if not text:
-        raise InvalidPhoneError("missing", "The phone number is missing; every row needs one.")
+        raise InvalidPhoneError("missing", "The phone number is missing; add it, or remove the row.")
 
     if SCIENTIFIC_NOTATION.match(text):
         raise InvalidPhoneError(
@@ -94,7 +94,9 @@ def parse_phone(raw: str, default_region: str | None) -> Phone:
 
 
 def _invalid(text: str, default_region: str | None) -> InvalidPhoneError:
-    if default_region is None:
+    if text.startswith(("+", "00")):
+        hint = "check the digits and the country code"
+    elif default_region is None:
         hint = "include the country code (such as +1 or +61) or set --default-region"
     else:
         hint = (

@@ -90,7 +90,7 @@ def _empty_value(field: DataField) -> Any:
     if field.default is not None:
         return field.default
     if field.required:
-        raise InvalidValueError("required", f"{field.name} is required but the value is empty.")
+        raise InvalidValueError("required", f"{field.name} is required but the value is empty; fill it in, or remove the row.")
     return None
 
 
@@ -148,7 +148,7 @@ def _convert_date(field: DataField, value: str, options: ConversionOptions) -> s
     raise InvalidValueError(
         "invalid date",
         f"{value!r} in {field.name} is not a date in the form YYYY-MM-DD; write ISO "
-        "dates or declare the column's format (such as %d/%m/%Y).",
+        "dates or declare the format with --date-format (such as %d/%m/%Y).",
     )
 
 
@@ -172,7 +172,7 @@ def _convert_datetime(field: DataField, value: str, options: ConversionOptions) 
         "invalid datetime",
         f"{value!r} in {field.name} is not an ISO 8601 datetime such as "
         "2025-03-01T14:30 or 2025-03-01 14:30:00+01:00; write ISO datetimes or "
-        "declare the column's format.",
+        "declare the format with --datetime-format.",
     )
 
 
@@ -300,7 +300,7 @@ def _grouped_number_text(
                 "ambiguous number",
                 f"{value!r} in {field_name} could be {body.replace(group, '')} or "
                 f"{body.replace(group, '.')}; write it without a thousands separator, or "
-                f"declare the decimal separator as {group!r} if that is the file's convention.",
+                f"declare {group!r} as the decimal separator (--decimal-comma) if that is the file's convention.",
             )
         return body.replace(separator, "").replace(decimal, ".")
     return None
@@ -312,7 +312,7 @@ def _invalid_number(
     if group in body and _plain_number_text(body, group) is not None:
         hint = (
             f"the import reads {decimal!r} as the decimal separator; declare {group!r} "
-            "if the file uses it"
+            "(--decimal-comma) if the file uses it"
         )
     else:
         hint = f"write digits with {decimal!r} as the decimal separator, such as 1234{decimal}5"

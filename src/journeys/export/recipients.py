@@ -28,6 +28,9 @@ STATE_COLUMNS = (
     "sms_sent",
     "started_at",
     "finished_at",
+    # After the contract's columns, so that their order stays as documented;
+    # without it an export would drop extensions on re-import.
+    "phone_extension",
 )
 
 
@@ -86,6 +89,7 @@ def format_recipient(row: Row, fields: Sequence[DataField]) -> list[str]:
         format_value(row.sms_sent),
         format_utc(row.started_at),
         format_utc(row.finished_at),
+        format_value(row.phone_extension),
     ]
     return cells
 

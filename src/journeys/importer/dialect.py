@@ -46,7 +46,7 @@ def detect_delimiter(header_line: str) -> str:
         found = " and ".join(f"{best} {DELIMITER_NAMES[char]}{plural}" for char in winners)
         raise ImportFileError(
             f"The header line contains {found} outside quotes, so the delimiter is "
-            "unclear; declare it."
+            "unclear; declare it with --delimiter."
         )
     return winners[0]
 

@@ -103,7 +103,7 @@ def _choose(head: bytes, declared: str | None) -> DetectedEncoding | None:
     if head and head.count(0) / len(head) >= NUL_SHARE_OF_UTF16:
         raise ImportFileError(
             "The file looks like UTF-16 without a byte-order mark; declare its encoding "
-            "as utf-16-le or utf-16-be, or save it as UTF-8 CSV."
+            "with --encoding utf-16-le or --encoding utf-16-be, or save it as UTF-8 CSV."
         )
     return None
 
@@ -149,7 +149,7 @@ def _choose_utf8_or_fallback(source: BinaryIO, start: int) -> DetectedEncoding:
         raise ImportFileError(
             f"Line {problem.line} contains {_describe(problem.bad_bytes)}, which is not "
             "valid UTF-8, although the lines before it are UTF-8; fix that line, or "
-            "declare the file's encoding."
+            "declare the file's encoding with --encoding."
         )
 
     fallback = DetectedEncoding(name="windows-1252", codec=FALLBACK_CODEC, fallback=True)
@@ -163,7 +163,7 @@ def _check_decodes(source: BinaryIO, start: int, detected: DetectedEncoding) -> 
         return
     raise ImportFileError(
         f"Line {problem.line} contains {_describe(problem.bad_bytes)}, which is not valid "
-        f"{detected.name}; fix that line, or declare the file's encoding if it is another one."
+        f"{detected.name}; fix that line, or declare the file's encoding with --encoding if it is another one."
     )
 
 

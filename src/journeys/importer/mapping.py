@@ -2,8 +2,11 @@
 
 A header matches a field after trimming, ignoring case and treating spaces,
 dashes and underscores alike, so "Customer Name", "customer-name" and
-"CUSTOMER_NAME" all match customer_name. A few common names for the phone and
-time zone columns are accepted too. An explicit mapping overrides all of this.
+"CUSTOMER_NAME" all match customer_name. A header that matches no field that way
+still matches one whose name is the same without separators and case, so
+"customerName" and "E-mail" find customer_name and email, unless two fields
+would fit. A few common names for the phone and time zone columns are accepted
+too. An explicit mapping overrides all of this.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from journeys.errors import ImportFileError, InvalidInputError
 
 IGNORE = "-"
 PHONE_FIELD = "phone_number"
+# A column the recipients export writes, so that extensions survive a re-import.
+EXTENSION_COLUMN = "phone_extension"
 
 # Other headers that name a built-in field when no header matches it exactly.
 ALIASES = {
@@ -86,6 +91,7 @@ def map_columns(
     for position, key in enumerate(keys):
         if position not in chosen and key in known:
             chosen[position] = known[key]
+    _match_compact(headers, field_names, chosen)
     matched = set(chosen.values())
     for position, key in enumerate(keys):
         alias = ALIASES.get(key)
@@ -106,6 +112,24 @@ def map_columns(
             "the phone column phone_number, or map it with --map COLUMN=phone_number."
         )
     return mapping
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def _match_compact(headers: Sequence[str], field_names: Sequence[str], chosen: dict[int, str]) -> None:
+    """Match the remaining headers to fields by their letters and digits alone."""
+    candidates: dict[str, list[str]] = {}
+    for name in field_names:
+        candidates.setdefault(_compact(name), []).append(name)
+    taken = set(chosen.values())
+    for position, header in enumerate(headers):
+        fits = candidates.get(_compact(header), [])
+        if position in chosen or len(fits) != 1 or fits[0] in taken:
+            continue
+        chosen[position] = fits[0]
+        taken.add(fits[0])
 
 
 def _label(header: str, position: int) -> str:

@@ -16,7 +16,7 @@ from journeys.domain.values import (
     convert_value,
 )
 from journeys.errors import ImportFileError
-from journeys.importer.mapping import PHONE_FIELD, ColumnMapping
+from journeys.importer.mapping import EXTENSION_COLUMN, PHONE_FIELD, ColumnMapping
 from journeys.importer.records import Record
 from journeys.importer.report import RowError
 
@@ -57,6 +57,7 @@ class RowConverter:
         self._options = options
         self._phone_column = mapping.column_of(PHONE_FIELD)
         self._timezone_column = mapping.column_of(TIMEZONE_FIELD.name)
+        self._extension_column = mapping.column_of(EXTENSION_COLUMN)
         self._columns = [mapping.column_of(field.name) for field in self._fields]
 
     def convert(self, record: Record) -> Candidate | list[RowError]:
@@ -67,6 +68,7 @@ class RowConverter:
             errors.append(extra)
 
         phone = self._phone(record, errors)
+        extension = self._extension(record, phone, errors)
         timezone = self._convert(record, TIMEZONE_FIELD, self._timezone_column, errors)
         data = {
             field.name: self._convert(record, field, column, errors)
@@ -81,7 +83,7 @@ class RowConverter:
             line=record.line,
             cells=record.cells,
             phone_number=phone.e164,
-            phone_extension=phone.extension,
+            phone_extension=extension,
             data=data,
             timezones=timezone or _zones_text(phone),
             search_text=self._search_text(phone.e164, data),
@@ -91,6 +93,19 @@ class RowConverter:
         if column is None or column >= len(record.cells):
             return ""
         return unguard(record.cells[column])
+
+    def _extension(self, record: Record, phone: Phone | None, errors: list[RowError]) -> str | None:
+        """Return the extension from the phone cell, else from a phone_extension column."""
+        text = self._cell(record, self._extension_column).strip()
+        if phone is not None and phone.extension:
+            return phone.extension
+        if text and not text.isdigit():
+            errors.append(RowError(
+                record.line, EXTENSION_COLUMN, text, "invalid extension",
+                f"{text!r} is not a phone extension; write digits only, such as 12.",
+            ))
+            return None
+        return text or None
 
     def _phone(self, record: Record, errors: list[RowError]) -> Phone | None:
         text = self._cell(record, self._phone_column)

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine
 from journeys.domain.document import BUILTIN_FIELDS, DataField, JourneyDocument
 from journeys.errors import ConflictError
 from journeys.importer.encoding import DetectedEncoding, detect_encoding
-from journeys.importer.mapping import ColumnMapping, map_columns
+from journeys.importer.mapping import EXTENSION_COLUMN, ColumnMapping, map_columns
 from journeys.importer.options import ImportOptions
 from journeys.importer.records import Table, read_table
 from journeys.importer.rejected import RejectedRows, open_rejected_rows
@@ -163,7 +163,7 @@ def _declared_fields(document: JourneyDocument) -> list[DataField]:
 
 
 def _map_columns(table: Table, document: JourneyDocument, options: ImportOptions) -> ColumnMapping:
-    names = [*BUILTIN_FIELDS, *(field.name for field in _declared_fields(document))]
+    names = [*BUILTIN_FIELDS, EXTENSION_COLUMN, *(field.name for field in _declared_fields(document))]
     return map_columns(table.headers, names, options.mapping)
 
 

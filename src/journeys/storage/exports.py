@@ -27,6 +27,7 @@ RECIPIENT_EXPORT_COLUMNS = (
     recipients.c.sms_sent,
     recipients.c.started_at,
     recipients.c.finished_at,
+    recipients.c.phone_extension,
 )
 
 

@@ -143,6 +143,7 @@ class Worker:
                 action_queries.next_queued_at(conn, after=now),
                 run_queries.next_scheduled_at(conn, after=now),
                 action_queries.next_deadline_at(conn, after=now),
+                action_queries.next_stale_at(conn, after=now),
             ]
         candidates += [provider.next_report_at(now) for provider in self.providers.pollers()]
         found = [when for when in candidates if when is not None]

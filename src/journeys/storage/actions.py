@@ -108,23 +108,32 @@ def mark_dispatching(
     )
 
 
-def stale_dispatching(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Return actions whose dispatch was interrupted: the worker's lease ran out.
+# Actions whose dispatch has not ended: it may still be running, or it was
+# interrupted. A completed action without a receipt counts, because a result can
+# arrive while its dispatch is in flight.
+_UNSETTLED_DISPATCH = or_(
+    actions.c.status.in_(("dispatching", "unknown")),
+    and_(actions.c.status == "completed", actions.c.dispatched_at.is_(None)),
+)
 
-    That includes completed actions without a receipt: a result can arrive
-    while the dispatch is still in flight, and the dispatch then never ended.
-    """
-    unfinished = or_(
-        actions.c.status.in_(("dispatching", "unknown")),
-        and_(actions.c.status == "completed", actions.c.dispatched_at.is_(None)),
-    )
+
+def stale_dispatching(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Return actions whose dispatch was interrupted: the worker's lease ran out."""
     query = (
         select(actions)
-        .where(unfinished, actions.c.lease_expires_at < now)
+        .where(_UNSETTLED_DISPATCH, actions.c.lease_expires_at <= now)
         .order_by(actions.c.id)
         .limit(limit)
     )
     return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
+
+
+def next_stale_at(conn: Connection, *, after: datetime) -> datetime | None:
+    """Return the earliest dispatch lease expiry later than `after`, when the reconciler has work."""
+    query = select(func.min(actions.c.lease_expires_at)).where(
+        _UNSETTLED_DISPATCH, actions.c.lease_expires_at > after
+    )
+    return conn.execute(query).scalar_one_or_none()
 
 
 def get_many(conn: Connection, ids: Sequence[int], *, for_update: bool = False) -> list[dict[str, Any]]:

@@ -158,6 +158,29 @@ def test_crash_before_provider_record_requeues(
     assert len(event_rows(engine, run_id, "call_placed")) == 1
 
 
+def test_crashed_dispatch_wakes_virtual_worker(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing else is due, so only the dispatch lease's expiry can wake the worker.
+    register(engine)
+    run_id = started_run(engine, tmp_path, call_journey(), 1)
+    original = SimulatorProvider.place_call
+    attempts: list[datetime] = []
+
+    def crash_first(self: SimulatorProvider, request: ActionRequest, now: datetime) -> Placed:
+        attempts.append(now)
+        if len(attempts) == 1:
+            raise DialerCrashed("connection refused before the request was sent")
+        return original(self, request, now)
+
+    monkeypatch.setattr(SimulatorProvider, "place_call", crash_first)
+    worker(engine, VirtualClock(NOW)).run_until_finished(run_id)
+
+    assert attempts == [NOW, NOW + LEASE]
+    assert len(simulated_rows(engine)) == 1
+    assert recipient_rows(engine, run_id)[0]["status"] == "completed"
+
+
 def test_crash_after_record_result_before_lease(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -22,3 +22,17 @@ def test_formatter_appends_ids_in_order() -> None:
 
 def test_formatter_leaves_plain_records_alone() -> None:
     assert ContextFormatter("%(message)s").format(make_record()) == "Run 3 completed."
+
+
+def test_formatter_can_drop_tracebacks() -> None:
+    try:
+        raise ValueError("bad value")
+    except ValueError:
+        import sys
+
+        record = make_record(run_id=3)
+        record.exc_info = sys.exc_info()
+
+    line = ContextFormatter("%(message)s", tracebacks=False).format(record)
+
+    assert line == "Run 3 completed. ValueError: bad value [run_id=3]"

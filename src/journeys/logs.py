@@ -9,9 +9,22 @@ CONTEXT_KEYS = ("action", "worker", "run_id", "recipient_id", "node_id", "action
 
 
 class ContextFormatter(logging.Formatter):
-    """Formats a record as one line and appends the ids it carries, as key=value pairs."""
+    """Formats a record as one line and appends the ids it carries, as key=value pairs.
+
+    Without `tracebacks`, an exception shows as its type and message only, so
+    that a command's output stays readable; workers run verbose to keep them.
+    """
+
+    def __init__(self, fmt: str, *, tracebacks: bool = True) -> None:
+        super().__init__(fmt)
+        self.tracebacks = tracebacks
 
     def format(self, record: logging.LogRecord) -> str:
+        if not self.tracebacks and record.exc_info:
+            error = record.exc_info[1]
+            record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+            record.msg = f"{record.getMessage()} {type(error).__name__}: {error}"
+            record.args = None
         line = super().format(record)
         context = " ".join(
             f"{key}={getattr(record, key)}" for key in CONTEXT_KEYS if getattr(record, key, None) is not None
@@ -22,7 +35,8 @@ class ContextFormatter(logging.Formatter):
 def configure(level: int = logging.WARNING) -> None:
     """Send Journeys' logs to standard error, one line per record."""
     handler = logging.StreamHandler()
-    handler.setFormatter(ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    formatter = ContextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", tracebacks=level <= logging.INFO)
+    handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)

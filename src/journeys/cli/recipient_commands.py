@@ -72,4 +72,4 @@ def stats(
     ])
     table("Recipients by status", ["status", "recipients"], [[s, n] for s, n in figures["by_status"].items()])
     table("Nodes", ["node", "entered", "on it now", "left"],
-          [[node, c["entered"], c["on_now"], c["left"]] for node, c in figures["nodes"].items()])
+          [[n["node_id"], n["entered"], n["on_now"], n["left"]] for n in figures["nodes"]])

@@ -198,7 +198,7 @@ def show(run_id: int, json_output: JsonOption = False) -> None:
         say(f"Failed: {run['failure_reason']}")
     table("Recipients by status", ["status", "recipients"], [[s, n] for s, n in stats["by_status"].items()])
     table("Recipients by node", ["node", "entered", "on it now", "left"],
-          [[node, c["entered"], c["on_now"], c["left"]] for node, c in stats["nodes"].items()])
+          [[n["node_id"], n["entered"], n["on_now"], n["left"]] for n in stats["nodes"]])
 
 
 @app.command("recipients")

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from journeys import logs
 from journeys.cli.context import clock, database
 from journeys.cli.output import say
 from journeys.engine.worker import Worker, WorkerSettings
@@ -30,14 +31,20 @@ def worker(
     Example: journeys worker --batch-size 1000
     """
     if verbose:
-        logging.getLogger("journeys").setLevel(logging.INFO)
+        logs.configure(logging.INFO)
     settings = WorkerSettings(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
     engine_worker = Worker(database(), clock, settings=settings)
     if drain:
         ticks = 0
         while engine_worker.tick():
             ticks += 1
-        say(f"Nothing more is due now; worked for {ticks} ticks.")
+        wake = engine_worker.next_wake()
+        later = f"; more work falls due at {wake:%Y-%m-%d %H:%M:%S} UTC" if wake else ""
+        say(
+            f"Nothing more is due now (after {ticks} {'tick' if ticks == 1 else 'ticks'}){later}. "
+            "Calls in progress, sends paced by the number's rate and waits finish later: "
+            "run the worker again, or without --drain."
+        )
         return
 
     stop = threading.Event()

@@ -155,8 +155,9 @@ def render(template: str, scope: Scope) -> str:
         raise TemplateRenderError(str(exc)) from exc
     except SecurityError as exc:
         raise TemplateRenderError(f"template rejected: {exc}") from exc
-    except (JinjaTemplateError, TypeError, ValueError, ArithmeticError) as exc:
-        raise TemplateRenderError(f"template failed: {exc}") from exc
+    except (JinjaTemplateError, TypeError, ValueError, ArithmeticError, AssertionError) as exc:
+        # Jinja's own filters check some arguments with assert, such as truncate's length.
+        raise TemplateRenderError(f"template failed: {exc or type(exc).__name__}") from exc
 
 
 def format_value(value: Any) -> Any:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from journeys.engine.catalog import RunView
 from journeys.engine.moves import write_moves
 from journeys.engine.state import Move, RecipientState
-from journeys.engine.stepper import advance
+from journeys.engine.stepper import advance, fail_move
 from journeys.storage import recipients as recipient_queries
 
 logger = logging.getLogger(__name__)
@@ -27,11 +27,23 @@ def advance_batch(
     if not rows:
         return 0
 
-    moves = [
-        advance(RecipientState.from_row(row), run.journey, run.settings, now) for row in rows
-    ]
+    moves = [_advance_or_fail(RecipientState.from_row(row), run, now) for row in rows]
     save_moves(engine, moves, owner=owner, provider=run.settings.provider, now=now)
     return len(rows)
+
+
+def _advance_or_fail(state: RecipientState, run: RunView, now: datetime) -> Move:
+    """Advance one recipient; a bug met on its path fails it alone, not the whole batch."""
+    try:
+        return advance(state, run.journey, run.settings, now)
+    except Exception as exc:  # noqa: BLE001 - one recipient's failure must not stop the run
+        node_id = state.current_node
+        logger.exception(
+            "Failed to advance recipient %d at node %s.", state.id, node_id,
+            extra={"action": "advance_failed", "run_id": run.id, "recipient_id": state.id, "node_id": node_id},
+        )
+        reason = f"internal error at node {node_id}: {type(exc).__name__}: {exc}"
+        return fail_move(state, node_id, reason, now)
 
 
 def save_moves(

@@ -124,15 +124,19 @@ def _finish(ctx: NodeContext, result: str | None) -> None:
 
 
 def _fail_missing_node(state: RecipientState, move: Move, now: datetime) -> None:
+    failed = fail_move(state, state.current_node, f"node {state.current_node!r} is no longer in the journey", now)
+    move.events.extend(failed.events)
+
+
+def fail_move(state: RecipientState, node_id: str | None, reason: str, now: datetime) -> Move:
+    """Return a move that fails the recipient at `node_id` with `reason`."""
     from journeys.engine.state import NewEvent
 
-    reason = f"node {state.current_node!r} is no longer in the journey"
     state.status = "failed"
     state.failure_reason = reason
+    state.next_at = None
     state.finished_at = now
-    move.events.append(
-        NewEvent(state.id, state.run_id, now, state.current_node, "failed", reason)
-    )
+    return Move(state=state, events=[NewEvent(state.id, state.run_id, now, node_id, "failed", reason)])
 
 
 def _step_limit_reason(journey: CompiledJourney) -> str:

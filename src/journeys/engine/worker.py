@@ -111,6 +111,12 @@ class Worker:
                 extra={"action": "tick_failed", "worker": self.worker_id},
             )
             return 0
+        except Exception:  # noqa: BLE001 - a long-running worker logs a bug and keeps serving other runs
+            logger.exception(
+                "A tick of worker %s failed; trying again.", self.worker_id,
+                extra={"action": "tick_failed", "worker": self.worker_id},
+            )
+            return 0
 
     def run_until_finished(self, run_id: int, *, max_ticks: int = 10_000_000) -> None:
         """On a virtual clock, tick and jump ahead in time until the run finishes."""

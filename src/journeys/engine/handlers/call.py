@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from journeys.domain.templates import MissingValueError, render
+from journeys.domain.templates import TemplateRenderError, render
 from journeys.engine.context import NodeContext
 from journeys.engine.handlers.base import NodeHandler
 from journeys.engine.state import NewAction
@@ -28,7 +28,7 @@ class CallHandler(NodeHandler):
         try:
             variables = self._variables(ctx)
             voicemail_message = self._voicemail_message(ctx)
-        except MissingValueError as exc:
+        except TemplateRenderError as exc:
             return Fail(str(exc))
 
         node = ctx.node

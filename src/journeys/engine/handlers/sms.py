@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from journeys.domain.sms import sms_encoding
-from journeys.domain.templates import MissingValueError, render
+from journeys.domain.templates import TemplateRenderError, render
 from journeys.engine.context import NodeContext
 from journeys.engine.handlers.base import NodeHandler
 from journeys.engine.state import NewAction
@@ -26,7 +26,7 @@ class SmsHandler(NodeHandler):
         # the journey is edited while the SMS waits in the outbox.
         try:
             message = render(ctx.node.message, ctx.scope())
-        except MissingValueError as exc:
+        except TemplateRenderError as exc:
             return Fail(str(exc))
 
         encoding, segments = sms_encoding(message)

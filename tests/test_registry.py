@@ -73,14 +73,31 @@ def test_journey_with_registered_names_saves(engine: Engine, reminder: dict) -> 
     assert journey_service.create_journey(engine, reminder, now=NOW) == 1
 
 
-def test_removed_agent_fails_next_save(engine: Engine, reminder: dict) -> None:
+def test_agent_in_use_cannot_be_removed(engine: Engine, reminder: dict) -> None:
     registry.add_number(engine, "+12025550100", label=None, calls_per_second=1, now=NOW)
     registry.add_agent(engine, "collections", description=None, now=NOW)
-    journey_id = journey_service.create_journey(engine, reminder, now=NOW)
-    registry.remove_agent(engine, "collections")
+    journey_service.create_journey(engine, reminder, now=NOW)
 
-    with pytest.raises(JourneyInvalidError, match="collections"):
-        journey_service.update_journey(engine, journey_id, reminder, now=NOW)
+    with pytest.raises(ConflictError, match="journey 1"):
+        registry.remove_agent(engine, "collections")
+
+
+def test_number_in_use_cannot_be_removed(engine: Engine, reminder: dict) -> None:
+    registry.add_number(engine, "+12025550100", label=None, calls_per_second=1, now=NOW)
+    registry.add_agent(engine, "collections", description=None, now=NOW)
+    journey_service.create_journey(engine, reminder, now=NOW)
+
+    with pytest.raises(ConflictError, match=r"\+12025550100"):
+        registry.remove_number(engine, "+12025550100")
+
+
+def test_unused_number_can_be_removed(engine: Engine) -> None:
+    registry.add_number(engine, "+12025550199", label=None, calls_per_second=1, now=NOW)
+
+    registry.remove_number(engine, "+12025550199")
+
+    with pytest.raises(NotFoundError):
+        registry.remove_number(engine, "+12025550199")
 
 
 @pytest.fixture

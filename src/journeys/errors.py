@@ -56,7 +56,8 @@ class JourneyInvalidError(JourneysError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"The journey has {len(problems)} problem(s):\n{lines}")
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        super().__init__(f"The journey has {count}:\n{lines}")
 
 
 class ImportFileError(JourneysError):

@@ -85,7 +85,7 @@ def run_summary(engine: Engine, run_id: int) -> dict[str, Any]:
         "voicemail": stats["voicemail"],
         "no_answer": stats["no_answer"],
         "busy": stats["busy"],
-        "failed_calls": stats["calls_failed"],
+        "calls_failed": stats["calls_failed"],
         "sms_sent": stats["sms_sent"],
         "sms_delivered": stats["sms_delivered"],
         "status": run["status"],

@@ -87,6 +87,11 @@ class Stats:
         values["since"] = self.since.isoformat() if self.since else None
         values["until"] = self.until.isoformat() if self.until else None
         values["nodes"] = [asdict(node) for node in self.nodes]
+        # Rounded, so that JSON readers see 98.4 rather than 98.35000000000001.
+        if self.answer_rate is not None:
+            values["answer_rate"] = round(self.answer_rate, 4)
+        if self.average_talk_time_seconds is not None:
+            values["average_talk_time_seconds"] = round(self.average_talk_time_seconds, 1)
         return values
 
 

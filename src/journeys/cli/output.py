@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+
+from journeys.errors import InvalidInputError
 
 console = Console(highlight=False, soft_wrap=True)
 error_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -46,6 +49,16 @@ def format_cell(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
+
+
+def check_output_file(path: Path | None, option: str) -> None:
+    """Reject an output path that cannot be written, before any work is done."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise InvalidInputError(f"{option} {path} is a folder; give a file name, such as {path / 'results.csv'}")
+    if not path.parent.is_dir():
+        raise InvalidInputError(f"{option} {path}: the folder {path.parent} does not exist; create it first")
 
 
 def say(message: str) -> None:

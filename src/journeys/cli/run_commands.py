@@ -11,10 +11,13 @@ import typer
 from journeys.cli import settings_options as opts
 from journeys.cli.context import clock, database
 from journeys.cli.import_display import import_options, print_import_report, run_import
-from journeys.cli.output import print_json, say, table
+from journeys.cli.output import check_output_file, print_json, say, table
 from journeys.errors import InvalidInputError
 from journeys.providers.registry import Providers
 from journeys.services import runs as service
+from journeys.errors import InvalidInputError
+from journeys.stats import RECIPIENT_STATUSES
+from journeys.storage import journeys as journey_queries
 from journeys.storage import recipients as recipient_queries
 from journeys.storage import runs as run_queries
 
@@ -215,8 +218,12 @@ def recipients(
 
     Example: journeys run recipients 3 --status delayed --node wait_retry
     """
+    if status is not None and status not in RECIPIENT_STATUSES:
+        raise InvalidInputError(f"unknown --status {status!r}; use one of {', '.join(RECIPIENT_STATUSES)}")
     with database().connect() as conn:
-        run_queries.get_run(conn, run_id)
+        run = run_queries.get_run(conn, run_id)
+        if node is not None:
+            _check_node(conn, run, node)
         rows = recipient_queries.list_page(conn, run_id, status=status, node=node, search=search, after_id=after, limit=limit)
     if json_output:
         print_json({"recipients": [_recipient_summary(r) for r in rows], "next_after": rows[-1]["id"] if len(rows) == limit else None})
@@ -240,6 +247,7 @@ def export(
     from journeys.export.events import write_events_csv
     from journeys.export.recipients import write_recipients_csv
 
+    check_output_file(output, "--output")
     write = write_events_csv if events else write_recipients_csv
     engine = database()
     with engine.connect() as conn:
@@ -253,6 +261,13 @@ def export(
     # Renamed only when complete, so a failed export never leaves a truncated file.
     partial.replace(output)
     say(f"Wrote {output}.")
+
+
+def _check_node(conn, run: dict[str, Any], node: str) -> None:  # type: ignore[no-untyped-def]
+    document = journey_queries.get_document(conn, run["journey_id"])
+    node_ids = [item.get("id") for item in document.get("nodes", [])]
+    if node not in node_ids:
+        raise InvalidInputError(f"unknown --node {node!r}; the journey's nodes are {', '.join(map(str, node_ids))}")
 
 
 def _recipient_summary(row: dict[str, Any]) -> dict[str, Any]:

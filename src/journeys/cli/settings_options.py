@@ -48,6 +48,10 @@ def build_settings(
     sim_latency: float | None,
 ) -> RunSettings:
     """Turn command-line options into validated run settings."""
+    if no_calling_window and calling_window != DEFAULT_CALLING_WINDOW:
+        raise InvalidInputError(
+            f"--calling-window {calling_window!r} and --no-calling-window contradict each other; give one of them"
+        )
     simulator: dict[str, Any] = {"seed": seed, "latency_seconds": sim_latency}
     if outcomes:
         simulator["outcomes"] = parse_outcomes(outcomes)

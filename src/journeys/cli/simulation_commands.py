@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 
 from journeys.cli import settings_options as opts
-from journeys.cli.import_display import import_options
-from journeys.cli.output import print_json, say, table
+from journeys.cli.import_display import import_options, print_import_report
+from journeys.cli.output import check_output_file, print_json, say, table
 from journeys.domain.localtime import local_to_utc
 from journeys.domain.settings import RunSettings
 from journeys.services.journeys import read_document
@@ -46,6 +46,8 @@ def simulate(
     and agents the journey names registered for the occasion.
     Example: journeys simulate reminder.json leads.csv --start "2026-06-10 09:00" --timezone America/Chicago --seed 7
     """
+    check_output_file(export, "--export")
+    check_output_file(events, "--events")
     settings = opts.build_settings(
         calling_window=calling_window, no_calling_window=no_calling_window, default_timezone=default_timezone,
         max_concurrent_calls=max_concurrent_calls, provider=provider, outcomes=outcomes, seed=seed,
@@ -91,8 +93,7 @@ def _print_summary(summary: dict[str, Any], report: Any, json_output: bool) -> N
     if json_output:
         print_json({**summary, "import": report.to_dict()})
         return
-    data = report.to_dict()
-    say(f"Imported {data['accepted']} recipients ({data['skipped']} rows rejected).")
+    print_import_report(report, dry_run=False, rejected=None)
     say(f"Virtual time: {summary['started_at']} to {summary['finished_at']}; the run is {summary['status']}.")
     rate = summary["answer_rate"]
     talk = summary["average_talk_time_seconds"]
@@ -104,6 +105,8 @@ def _print_summary(summary: dict[str, Any], report: Any, json_output: bool) -> N
         ["average talk time", "-" if talk is None else f"{talk:.1f} s"],
         ["voicemail", summary["voicemail"]],
         ["no answer", summary["no_answer"]],
+        ["busy", summary["busy"]],
+        ["failed calls", summary["calls_failed"]],
         ["SMS sent", summary["sms_sent"]],
     ])
     table("Recipients by status", ["status", "recipients"], [[s, n] for s, n in summary["by_status"].items() if n])

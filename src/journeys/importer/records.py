@@ -77,8 +77,14 @@ def _numbered_rows(reader: Iterator[list[str]], skipped: int) -> Iterator[Record
         except StopIteration:
             return
         except csv.Error as exc:
-            # This includes a cell over csv.field_size_limit() (128 KiB by
-            # default), which is almost always an unclosed quote.
+            # A cell over csv.field_size_limit() (128 KiB by default) is almost
+            # always an unclosed quote that swallowed the rest of the file.
+            if "field limit" in str(exc):
+                raise ImportFileError(
+                    f"A cell in the record starting at line {next_line} is longer than "
+                    f"{csv.field_size_limit():,} characters. Check for an unclosed double quote "
+                    "there, or shorten the cell."
+                ) from None
             raise ImportFileError(
                 f"The file's quoting is malformed in the record starting at line "
                 f"{next_line}: {exc}. Check for an unclosed or stray double quote there."

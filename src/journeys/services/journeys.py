@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime
 from pathlib import Path
@@ -29,11 +30,18 @@ def read_document(path: Path) -> dict[str, Any]:
         raise InvalidInputError(f"journey file {path} not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"cannot read journey file {path}: {exc}") from exc
-    try:
-        # YAML is a superset of JSON, so one parser reads both formats.
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InvalidInputError(f"journey file {path} is not valid JSON or YAML: {exc}") from exc
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InvalidInputError(
+                f"journey file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            ) from exc
+    else:
+        try:
+            document = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise InvalidInputError(f"journey file {path} is not valid YAML: {exc}") from exc
     if not isinstance(document, dict):
         raise InvalidInputError(f"journey file {path} must hold an object with name, fields and nodes")
     return document
@@ -68,16 +76,43 @@ def update_journey(engine: Engine, journey_id: int, document: dict[str, Any], *,
         old = JourneyDocument.model_validate(journey_queries.get_document(conn, journey_id))
         removed = sorted(set(old.node_map()) - set(parsed.node_map()))
         live = [run["id"] for run in run_queries.list_runs(conn, journey_id) if run["status"] in run_queries.LIVE_STATUSES]
-        waiting = recipient_queries.waiting_at_nodes(conn, live, removed)
-        if waiting:
-            details = ", ".join(f"node '{node}' has {total} recipient(s)" for node, total in sorted(waiting.items()))
-            raise ConflictError(
-                f"cannot save journey {journey_id}: it removes nodes where recipients of live runs wait "
-                f"({details}); keep those nodes until the runs finish, or cancel the runs"
-            )
+        _check_removed_nodes(conn, journey_id, live, removed)
+        _check_new_required_fields(conn, journey_id, live, old, parsed)
         version = journey_queries.insert_version(conn, journey_id, name=parsed.name, document=_stored(parsed), now=now)
     logger.info("Published version %d of journey %d.", version, journey_id, extra={"action": "journey_updated", "journey_id": journey_id})
     return version
+
+
+def _check_removed_nodes(conn, journey_id: int, live: list[int], removed: list[str]) -> None:  # type: ignore[no-untyped-def]
+    waiting = recipient_queries.waiting_at_nodes(conn, live, removed)
+    if waiting:
+        details = ", ".join(
+            f"node '{node}' has {total} recipient{'' if total == 1 else 's'}" for node, total in sorted(waiting.items())
+        )
+        raise ConflictError(
+            f"cannot save journey {journey_id}: it removes nodes where recipients of live runs wait "
+            f"({details}); keep those nodes until the runs finish, or cancel the runs"
+        )
+
+
+def _check_new_required_fields(conn, journey_id: int, live: list[int], old: JourneyDocument, new: JourneyDocument) -> None:  # type: ignore[no-untyped-def]
+    """Reject new required fields without a default while live runs have recipients.
+
+    Those recipients were imported without the field, so every one of them
+    would fail with a missing value when a template reads it.
+    """
+    added = [
+        field.name for field in new.fields
+        if field.required and field.default is None and field.name not in old.field_map()
+    ]
+    if not added or not any(recipient_queries.count(conn, run_id) for run_id in live):
+        return
+    names = ", ".join(repr(name) for name in added)
+    raise ConflictError(
+        f"cannot save journey {journey_id}: it adds the required field(s) {names}, which the recipients "
+        "of its live runs do not have; give the field a default, make it optional, or wait until "
+        "the runs finish"
+    )
 
 
 def _stored(document: JourneyDocument) -> dict[str, Any]:

@@ -42,7 +42,9 @@ def add_number(
 
 
 def remove_number(engine: Engine, number: str) -> None:
+    """Remove a sender number that no journey uses."""
     with engine.begin() as conn:
+        _check_unused(conn, "from_number", number, "sender number")
         if not queries.delete_number(conn, number):
             raise NotFoundError(f"sender number {number} not found; `journeys number list` shows them")
 
@@ -61,9 +63,27 @@ def add_agent(engine: Engine, name: str, *, description: str | None, now: dateti
 
 
 def remove_agent(engine: Engine, name: str) -> None:
+    """Remove a voice agent that no journey uses."""
     with engine.begin() as conn:
+        _check_unused(conn, "agent", name, "agent")
         if not queries.delete_agent(conn, name):
             raise NotFoundError(f"agent {name!r} not found; `journeys agent list` shows them")
+
+
+def _check_unused(conn: Connection, setting: str, value: str, kind: str) -> None:
+    """Raise ConflictError when the current version of a journey names `value`."""
+    from journeys.storage import journeys as journey_queries
+
+    users = [
+        f"{journey['id']} ({journey['name']})"
+        for journey in journey_queries.list_journeys(conn)
+        if any(node.get(setting) == value for node in journey_queries.get_document(conn, journey["id"]).get("nodes", []))
+    ]
+    if users:
+        raise ConflictError(
+            f"cannot remove {kind} {value}: journey {', '.join(users)} uses it; "
+            "change those journeys first with `journeys journey update`"
+        )
 
 
 def known_names(conn: Connection) -> tuple[set[str], set[str]]:

@@ -10,8 +10,8 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from journeys.errors import InvalidInputError
 
@@ -44,6 +44,37 @@ def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
             "postgresql+psycopg://USER@HOST:PORT/DATABASE"
         ) from exc
 
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise InvalidInputError(
+            f"unsupported database {_shown(parsed)}: Journeys runs on SQLite "
+            "(sqlite:///FILE) or PostgreSQL (postgresql+psycopg://USER@HOST:PORT/DATABASE)"
+        )
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise InvalidInputError(
+            f"the database URL {_shown(parsed)} names no file, so nothing would be kept; "
+            "use sqlite:///journeys.db or another file path"
+        )
+
+    try:
+        engine = _create(parsed)
+        if migrate:
+            upgrade(engine)
+    except (DBAPIError, NoSuchModuleError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise InvalidInputError(
+            f"cannot open the database {_shown(parsed)}: {reason}; check JOURNEYS_DATABASE_URL "
+            "and that the server is running and the database exists"
+        ) from exc
+    return engine
+
+
+def _shown(url: URL) -> str:
+    # The password never reaches a message or a log.
+    return repr(url.render_as_string(hide_password=True))
+
+
+def _create(parsed: URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite)
@@ -52,9 +83,6 @@ def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
     else:
         engine = create_engine(parsed, pool_pre_ping=True)
-
-    if migrate:
-        upgrade(engine)
     return engine
 
 

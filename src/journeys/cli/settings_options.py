@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from journeys.domain.phones import normalize_phone
 from journeys.domain.settings import DEFAULT_CALLING_WINDOW, RunSettings
 from journeys.errors import InvalidInputError
 
@@ -102,7 +103,25 @@ def read_script(path: Path) -> dict[str, list[str]]:
             f"script file {path} must map phone numbers to lists of outcomes, "
             'e.g. {"+12025550101": ["no_answer", "answered"]}'
         )
-    return script
+    return _script_by_e164(path, script)
+
+
+def _script_by_e164(path: Path, script: dict[str, list[str]]) -> dict[str, list[str]]:
+    # The simulator looks outcomes up by the recipient's E.164 number, so a key
+    # written as "+1 202-555-0101" would otherwise be ignored without a word.
+    by_e164: dict[str, list[str]] = {}
+    for number, outcomes in script.items():
+        try:
+            e164, _ = normalize_phone(number, None)
+        except InvalidInputError as exc:
+            raise InvalidInputError(
+                f"script file {path}: {number!r} is not a valid phone number with its country code; "
+                "write it in E.164, such as +12025550101"
+            ) from exc
+        if e164 in by_e164:
+            raise InvalidInputError(f"script file {path}: {e164} appears twice; keep one list of outcomes for it")
+        by_e164[e164] = outcomes
+    return by_e164
 
 
 def _settings_message(exc: ValidationError) -> str:

@@ -202,6 +202,24 @@ def test_script_file_not_json(scratch_cli: Cli, tmp_path: Path, content: str, fr
     assert_one_line_error(result, str(script), fragment, '{"+12025550101": ["no_answer", "answered"]}')
 
 
+@pytest.mark.parametrize(
+    ("script", "fragments"),
+    [
+        ({"2025550101": ["busy"]}, ("'2025550101'", "E.164", "+12025550101")),
+        ({"+12025550101": ["busy"], "+1 (202) 555-0101": ["answered"]}, ("+12025550101 appears twice",)),
+    ],
+    ids=["no country code", "one number twice"],
+)
+def test_script_file_bad_phone_number(
+    scratch_cli: Cli, tmp_path: Path, script: dict[str, list[str]], fragments: tuple[str, ...]
+) -> None:
+    path = write_json(tmp_path / "script.json", script)
+
+    result = scratch_cli.run("run", "create", 1, "--name", "Morning wave", "--script", path, expect_exit=None)
+
+    assert_one_line_error(result, str(path), *fragments)
+
+
 # --- scheduled starts -------------------------------------------------------------------------------------------------
 
 

@@ -380,6 +380,18 @@ def test_scheduled_start_waits_for_its_time(cli: Cli) -> None:
     assert parse_utc(run["started_at"]) >= start_at
 
 
+def test_schedule_in_repeated_hour_means_first(cli: Cli) -> None:
+    journey_id = cli.create_journey(load_scenario("branch_on_missing_value"))
+    run_id = cli.create_run(journey_id, *QUICK_RUN)
+    cli.import_rows(run_id, [{"phone_number": "+12025550101"}])
+
+    # Clocks in New York go back from 02:00 EDT to 01:00 EST on 7 November 2027.
+    scheduled = cli.json("run", "start", run_id, "--at", "2027-11-07 01:30", "--timezone", NEW_YORK)
+
+    assert scheduled["status"] == "scheduled"
+    assert parse_utc(scheduled["scheduled_at"]) == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)
+
+
 # --- illegal run transitions ------------------------------------------------------------------------------------
 
 
@@ -566,6 +578,16 @@ def test_limits_hold_on_database(cli: Cli) -> None:
     gaps = [later - earlier for earlier, later in zip(sends, sends[1:], strict=False)]
     assert [gap for gap in gaps if gap < timedelta(seconds=1)] == []
     assert cli.stats(journey_id, run_id)["calls_placed"] == len(rows)
+
+
+def test_script_keys_match_formatted_numbers(simulator: Cli, tmp_path: Path) -> None:
+    script = script_file(tmp_path, {"+1 (202) 555-0101": ["busy"], "+1 202-555-0102": ["voicemail"]})
+    rows = [{"phone_number": "+12025550101"}, {"phone_number": "+12025550102"}]
+
+    result = simulator.simulate(load_scenario("call_then_text"), rows, "--script", str(script), "--no-calling-window")
+
+    outcomes = {event["phone_number"]: outcome_of(event) for event in events_of(result.events, type_="call_result")}
+    assert outcomes == {"+12025550101": "busy", "+12025550102": "voicemail"}
 
 
 # --- a journey update during a live run ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What a node handler sees: the recipient, its node, the journey and the run."""
+"""The inputs of a node handler: the recipient, its node, the journey and the run."""
 
 from __future__ import annotations
 

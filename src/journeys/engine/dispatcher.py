@@ -2,7 +2,7 @@
 
 Each action is committed as `dispatching` before its provider is called, and
 as `in_progress` after. A crash in between leaves it `dispatching` with an
-expiring lease; the reconciler then asks the provider instead of dialling again.
+expiring lease, and the reconciler then queries the provider instead of dialling again.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ SMS_RESULT_TIMEOUT = timedelta(hours=1)
 
 @dataclass
 class DispatchPlan:
-    """What one dispatch pass decided inside its transaction."""
+    """The decisions of one dispatch pass, made inside its transaction."""
 
     ready: list[dict[str, Any]]
     deferred: list[dict[str, Any]]

@@ -52,7 +52,7 @@ def reconcile_interrupted(
 ) -> int:
     """Settle actions whose dispatch was interrupted, by asking their provider.
 
-    A provider that knows the action placed it, so the action is in progress.
+    A provider that has a record of the action placed it, so the action is in progress.
     One that has no record never placed it, so the action is queued again. One
     that cannot answer leaves it `unknown`, to be asked again later. An action
     that a result completed before its receipt was recorded keeps its status:

@@ -1,4 +1,4 @@
-"""What a node handler returns: where the recipient goes next, or what it waits for."""
+"""The steps a node handler returns: where the recipient goes next, or what it waits for."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The worker: repeats a tick of duties, results, moves and dispatch.
 
-The same worker runs on wall time (`journeys worker`, `journeys serve`) and
+The same worker runs on wall time (`journeys worker`) and
 on virtual time (`journeys simulate`, `journeys demo`): only the clock differs.
 """
 

@@ -1,4 +1,4 @@
-"""The branch node: the first case whose condition holds picks the next node."""
+"""The branch node: the first case whose condition is true picks the next node."""
 
 from __future__ import annotations
 

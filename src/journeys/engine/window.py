@@ -20,7 +20,7 @@ def window_wait(
     """Return when the calling window next opens for these zones; None when the run has none.
 
     A decision at or before `now` means the window is open. Its note, if any,
-    says that the run's default time zone decided, and belongs in the event.
+    states that the run's default time zone decided, and belongs in the event.
     """
     if settings.calling_window is None:
         return None

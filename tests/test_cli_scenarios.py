@@ -557,7 +557,7 @@ def test_limits_hold_in_simulation(simulator: Cli) -> None:
 
 def test_limits_hold_on_database(cli: Cli) -> None:
     cli.register(calls_per_second=1)
-    rows = [{"phone_number": f"+1202555010{i}", "customer_name": f"Name {i}"} for i in range(1, 5)]
+    rows = [{"phone_number": f"+1202555010{i}", "customer_name": f"Name {i}"} for i in range(1, 4)]
     journey_id, run_id = cli.start_run(
         load_scenario("call_then_text"), rows, "--no-calling-window", "--max-concurrent-calls", "2", "--sim-latency", "2",
     )

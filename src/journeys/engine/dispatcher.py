@@ -160,9 +160,9 @@ def write_receipts(conn, placed, now: datetime) -> None:  # type: ignore[no-unty
     apply_reports records the receipt. The action's row lock lets only the
     first of the two record it.
     """
-    # Actions and then recipients are locked in id order, as moves and results
-    # lock them, so that concurrent workers cannot deadlock. The events come
-    # last because their foreign keys lock the recipients too.
+    # Actions and then recipients are locked in id order, the order that moves and
+    # results use, so that workers do not deadlock on them. The events come last
+    # because their foreign keys lock the recipients too.
     pending = action_queries.lock_without_receipt(conn, [action["id"] for action, _ in placed])
     rows, events, counters = [], [], []
     for action, receipt in sorted(placed, key=lambda item: item[0]["id"]):

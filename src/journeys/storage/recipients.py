@@ -108,8 +108,8 @@ def release_leases(conn: Connection, ids: Sequence[int], owner: str) -> None:
 
 def add_counters(conn: Connection, increments: Sequence[tuple[int, str]]) -> None:
     """Add one to `calls_placed` or `sms_sent` of each (recipient id, column) pair."""
-    # Locked in id order first, as moves and results lock them, so that
-    # concurrent workers cannot deadlock.
+    # Locked in id order first, the order that moves and results use, so that
+    # workers do not deadlock on these rows.
     locked = sorted({recipient_id for recipient_id, _ in increments})
     if locked:
         get_many(conn, locked, for_update=True)

@@ -14,7 +14,7 @@ from journeys import logs
 from journeys.cli.context import clock, database
 from journeys.cli.output import say
 from journeys.engine.worker import Worker, WorkerSettings
-from journeys.storage.db import upgrade
+from journeys.storage.db import connect, current_revision, upgrade
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -60,5 +60,11 @@ def db_upgrade() -> None:
 
     Example: JOURNEYS_DATABASE_URL=postgresql+psycopg://journeys@db/journeys journeys db upgrade
     """
-    upgrade(database())
-    say("The database schema is up to date.")
+    engine = connect(migrate=False)
+    before = current_revision(engine)
+    upgrade(engine, force=True)
+    after = current_revision(engine)
+    if before == after:
+        say(f"The database schema is up to date (revision {after}).")
+    else:
+        say(f"Migrated the database schema from revision {before or 'none'} to {after}.")

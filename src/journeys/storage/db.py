@@ -102,17 +102,31 @@ def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def upgrade(engine: Engine) -> None:
+# The newest migration's revision. A database already at it skips Alembic,
+# which saves every command the time to load the migration scripts.
+HEAD_REVISION = "0001"
+
+
+def upgrade(engine: Engine, *, force: bool = False) -> None:
     """Apply every pending Alembic migration to the database."""
     from alembic import command
     from alembic.config import Config
 
+    current = current_revision(engine)
+    if current == HEAD_REVISION and not force:
+        return
+    if current is None:
+        logger.info("Creating the database schema.", extra={"action": "db_create"})
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
-
-    with engine.connect() as connection:
-        tables = set(inspect(connection).get_table_names())
-    if "alembic_version" not in tables:
-        logger.info("Creating the database schema.", extra={"action": "db_create"})
     command.upgrade(config, "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the database's Alembic revision, or None for a database without the schema."""
+    with engine.connect() as connection:
+        if "alembic_version" not in inspect(connection).get_table_names():
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()

@@ -136,7 +136,8 @@ def journey_stats(
         calls_placed=calls.placed,
         calls_answered=calls.answered,
         calls_with_final_outcome=calls.with_outcome,
-        answer_rate=_ratio(calls.answered, calls.with_outcome),
+        # Calls hung up by a cancel never had their chance to be answered.
+        answer_rate=_ratio(calls.answered, calls.with_outcome - calls.by_outcome.get("cancelled", 0)),
         average_talk_time_seconds=_ratio(calls.talk_time_sum, calls.talk_time_count),
         voicemail=calls.by_outcome.get("voicemail", 0),
         no_answer=calls.by_outcome.get("no_answer", 0),

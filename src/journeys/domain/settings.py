@@ -21,6 +21,7 @@ class SimulatorSettings(BaseModel):
     seed: int = 0
     # A phone number to the outcomes of its successive calls; past the end of
     # the list, outcomes are drawn at random again.
+    # NOTE: only the command line normalises these keys to E.164; other callers must pass E.164.
     script: dict[str, list[str]] = Field(default_factory=dict)
     # Wall-time seconds a call or SMS takes; None means realistic ring and talk times.
     latency_seconds: float | None = Field(None, ge=0)

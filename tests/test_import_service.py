@@ -383,7 +383,7 @@ def test_report_is_stored_with_the_import(engine: Engine, tmp_path: Path) -> Non
             "column": "customer_name",
             "value": "",
             "reason": "required",
-            "message": "customer_name is required but the value is empty.",
+            "message": "customer_name is required but the value is empty; fill it in, or remove the row.",
         }
     ]
 

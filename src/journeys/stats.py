@@ -28,22 +28,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Connection
 
+from journeys.domain.statuses import RECIPIENT_STATUSES
 from journeys.errors import InvalidInputError, NotFoundError
 from journeys.storage import journeys as journey_queries
 from journeys.storage import runs as run_queries
 from journeys.storage import stats as stats_queries
 from journeys.storage.stats import CallOutcomeTotals, StatsScope
-
-RecipientStatus = Literal[
-    "pending", "active", "waiting", "delayed", "completed", "failed", "cancelled"
-]
-RECIPIENT_STATUSES: tuple[RecipientStatus, ...] = (
-    "pending", "active", "waiting", "delayed", "completed", "failed", "cancelled",
-)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from journeys.errors import InvalidInputError
 from journeys.providers.registry import Providers
 from journeys.services import runs as service
 from journeys.errors import InvalidInputError
-from journeys.stats import RECIPIENT_STATUSES
+from journeys.domain.statuses import RECIPIENT_STATUSES
 from journeys.storage import journeys as journey_queries
 from journeys.storage import recipients as recipient_queries
 from journeys.storage import runs as run_queries

@@ -6,11 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-RecipientStatus = Literal[
-    "pending", "active", "waiting", "delayed", "completed", "failed", "cancelled"
-]
-FINAL_STATUSES = frozenset({"completed", "failed", "cancelled"})
-OPEN_STATUSES = ("pending", "active", "waiting", "delayed")
+from journeys.domain.statuses import RecipientStatus
+
 Phase = Literal["enter", "resume"]
 EventType = Literal[
     "entered", "call_placed", "call_result", "sms_sent", "sms_result", "delayed",

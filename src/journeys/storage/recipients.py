@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
+from journeys.domain.statuses import OPEN_STATUSES
 from journeys.errors import NotFoundError
 from journeys.storage.dialect import lock_rows, lock_skip_locked
 from journeys.storage.schema import events, recipients
 
-OPEN_STATUSES = ("pending", "active", "waiting", "delayed")
 DUE_STATUSES = ("active", "delayed")
 
 # The columns a move may change; every other column is fixed at import.

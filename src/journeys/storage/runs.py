@@ -84,11 +84,12 @@ def complete_if_finished(conn: Connection, run_id: int, *, now: datetime) -> boo
     """Mark a running run completed if no recipient is unfinished; return whether it was."""
     from sqlalchemy import exists
 
+    from journeys.domain.statuses import OPEN_STATUSES
     from journeys.storage.schema import recipients
 
     open_recipient = exists().where(
         recipients.c.run_id == run_id,
-        recipients.c.status.in_(("pending", "active", "waiting", "delayed")),
+        recipients.c.status.in_(OPEN_STATUSES),
     )
     result = conn.execute(
         update(runs)

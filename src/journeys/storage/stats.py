@@ -22,9 +22,9 @@ from sqlalchemy import (
     true,
 )
 
+from journeys.domain.statuses import FINAL_STATUSES
 from journeys.storage.schema import actions, events, recipients, runs
 
-FINAL_RECIPIENT_STATUSES = ("completed", "failed", "cancelled")
 
 # A call answered with answered_by 'unknown' or without answered_by counts as
 # answered by a person, because the provider connected it and detected no machine.
@@ -104,7 +104,7 @@ def count_recipients_on_nodes(conn: Connection, scope: StatsScope) -> dict[str, 
         .where(
             scope.runs_condition(recipients.c.run_id),
             recipients.c.current_node.is_not(None),
-            recipients.c.status.not_in(FINAL_RECIPIENT_STATUSES),
+            recipients.c.status.not_in(FINAL_STATUSES),
         )
         .group_by(recipients.c.current_node)
     )

@@ -97,15 +97,6 @@ def save_states(conn: Connection, states: Iterable[dict[str, Any]], *, now: date
     conn.execute(update(recipients).where(recipients.c.id == bindparam("b_id")), rows)
 
 
-def release_leases(conn: Connection, ids: Sequence[int], owner: str) -> None:
-    """Give back leases without moving the recipients, as a stopping worker does."""
-    conn.execute(
-        update(recipients)
-        .where(recipients.c.id.in_(ids), recipients.c.lease_owner == owner)
-        .values(lease_owner=None, lease_expires_at=None)
-    )
-
-
 def add_counters(conn: Connection, increments: Sequence[tuple[int, str]]) -> None:
     """Add one to `calls_placed` or `sms_sent` of each (recipient id, column) pair."""
     # Locked in id order first, the order that moves and results use, so that

@@ -1,7 +1,7 @@
 """The exceptions Journeys raises.
 
 Every error a user can cause derives from `JourneysError`. Its message names the
-bad value and where it is, and says what to do; the command line prints it as it
+bad value and where it is, and states what to do; the command line prints it as it
 is, with no traceback.
 """
 

@@ -83,7 +83,7 @@ def _problem(details: ErrorDetails, raw: Mapping[str, Any]) -> Problem:
 
 def _path_parts(loc: tuple[int | str, ...], raw: Any, kind: str) -> list[PathPart]:
     # Pydantic puts the tag of each discriminated union in the location
-    # (('nodes', 1, 'call', 'agent')). Walking the raw input alongside tells a
+    # (('nodes', 1, 'call', 'agent')). Walking the raw input alongside distinguishes a
     # tag, which the input does not contain, from a real key. The one real key
     # the input lacks is the last one of a `missing` error.
     parts: list[PathPart] = []

@@ -54,7 +54,7 @@ def reconcile_interrupted(
 
     A provider that has a record of the action placed it, so the action is in progress.
     One that has no record never placed it, so the action is queued again. One
-    that cannot answer leaves it `unknown`, to be asked again later. An action
+    that cannot be reached leaves it `unknown`, to be queried again later. An action
     that a result completed before its receipt was recorded keeps its status:
     it only gets the receipt, event and counter that the interruption lost.
     """

@@ -60,7 +60,7 @@ class ProviderError(JourneysError):
 
 
 class Provider(Protocol):
-    """What the engine needs from a call and SMS provider."""
+    """The interface the engine uses to place calls and send SMS."""
 
     name: str
 
@@ -73,7 +73,7 @@ class Provider(Protocol):
         ...
 
     def lookup(self, action_id: int) -> Placed | None:
-        """Return what the provider knows of an action whose dispatch was interrupted.
+        """Return the provider's record of an action whose dispatch was interrupted.
 
         None means the provider has no record of it, so it was never placed.
         """

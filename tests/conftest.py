@@ -97,3 +97,11 @@ def make_run(engine: Engine, document: dict[str, Any], **settings: Any) -> int:
         return run_queries.insert_run(
             conn, journey_id=journey_id, name="test run", settings=settings, now=now
         )
+
+
+@pytest.fixture
+def app(engine: Engine):  # type: ignore[no-untyped-def]
+    """The API app on each kind of database, with default settings."""
+    from api_helpers import make_app
+
+    return make_app(engine)

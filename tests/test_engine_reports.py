@@ -190,7 +190,7 @@ def test_every_simulated_report_is_logged(engine: Engine, tmp_path: Path) -> Non
     logged = callback_rows(engine)
     assert sorted(row["action_id"] for row in logged) == sorted(row["id"] for row in action_rows(engine, run_id))
     for row in logged:
-        assert row["payload"]["simulated"] is True
+        assert row["payload"]["raw"]["simulated"] is True
         assert row["payload"]["status"] == next(
             action["outcome"] for action in action_rows(engine, run_id) if action["id"] == row["action_id"]
         )

@@ -70,3 +70,15 @@ class IllegalTransitionError(ConflictError):
     """A run lifecycle command that the run's current status does not allow."""
 
     code = "illegal_transition"
+
+
+class UnauthenticatedError(JourneysError):
+    """A request without valid credentials."""
+
+    code = "unauthenticated"
+
+
+class ForbiddenError(JourneysError):
+    """Valid credentials whose role does not allow the request."""
+
+    code = "forbidden"

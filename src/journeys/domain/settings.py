@@ -61,7 +61,7 @@ class RunSettings(BaseModel):
     calling_window: str | None = DEFAULT_CALLING_WINDOW
     default_timezone: str = "UTC"
     max_concurrent_calls: int = Field(10, ge=1, le=10_000)
-    provider: Literal["simulator"] = "simulator"
+    provider: Literal["simulator", "twilio", "webhook"] = "simulator"
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
 
     @field_validator("default_timezone")

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from journeys.engine.dispatcher import record_placed
-from journeys.providers.base import ProviderReport
+from journeys.providers.base import ProviderError, ProviderReport
 from journeys.providers.registry import Providers
 from journeys.services.runs import activate
 from journeys.storage import actions as action_queries
@@ -97,16 +97,27 @@ def _reconcile_one(providers: Providers, action):  # type: ignore[no-untyped-def
     return found
 
 
-def overdue_reports(engine: Engine, *, now: datetime) -> list[tuple[str, ProviderReport]]:
-    """Return failure reports for in-progress actions that are past their result deadline."""
+def overdue_reports(engine: Engine, providers: Providers, *, now: datetime) -> list[tuple[str, ProviderReport]]:
+    """Return reports for in-progress actions past their result deadline.
+
+    The provider is asked first; an action it cannot account for fails.
+    """
     with engine.connect() as conn:
         late = action_queries.overdue(conn, now=now, limit=500)
-    reports = []
-    for action in late:
-        logger.warning(
-            "No result for action %d by its deadline; failing it.", action["id"],
-            extra={"action": "result_overdue", "run_id": action["run_id"], "recipient_id": action["recipient_id"], "action_id": action["id"]},
-        )
-        result = {"status": "failed", "answered_by": "unknown", "ended_reason": NO_RESULT_REASON}
-        reports.append((action["provider"], ProviderReport(action_id=action["id"], status="failed", result=result, payload={"error": NO_RESULT_REASON})))
-    return reports
+    return [(action["provider"], _settle_overdue(providers, action)) for action in late]
+
+
+def _settle_overdue(providers: Providers, action) -> ProviderReport:  # type: ignore[no-untyped-def]
+    ids = {"run_id": action["run_id"], "recipient_id": action["recipient_id"], "action_id": action["id"]}
+    try:
+        found = providers.by_name(action["provider"]).fetch_result(action["id"], action["provider_ref"])
+    except ProviderError as exc:
+        logger.warning("Could not look up overdue action %d: %s", action["id"], exc, extra={"action": "result_lookup_failed", **ids})
+        found = None
+    if found is not None:
+        logger.info("Fetched the missing result of action %d: %s.", action["id"], found.status, extra={"action": "result_fetched", **ids})
+        return found
+
+    logger.warning("No result for action %d by its deadline; failing it.", action["id"], extra={"action": "result_overdue", **ids})
+    result = {"status": "failed", "answered_by": "unknown", "ended_reason": NO_RESULT_REASON}
+    return ProviderReport(action_id=action["id"], status="failed", result=result, payload={"error": NO_RESULT_REASON})

@@ -10,6 +10,7 @@ action and its run is not cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,13 +31,26 @@ logger = logging.getLogger(__name__)
 
 
 def apply_reports(
-    engine: Engine, catalog: Catalog, provider: str, reports: list[ProviderReport], *, now: datetime
+    engine: Engine,
+    catalog: Catalog,
+    provider: str,
+    reports: list[ProviderReport],
+    *,
+    now: datetime,
+    logged: Sequence[int] = (),
 ) -> int:
-    """Apply reports in one transaction; return how many changed an action."""
+    """Apply reports in one transaction; return how many changed an action.
+
+    `logged` holds the callback-log ids of reports already logged on receipt;
+    they are marked applied. Reports without one are logged here.
+    """
     if not reports:
         return 0
     with engine.begin() as conn:
-        action_queries.insert_callbacks(conn, [_callback_row(provider, report, now) for report in reports])
+        if logged:
+            action_queries.mark_callbacks_applied(conn, logged)
+        else:
+            action_queries.insert_callbacks(conn, [callback_row(provider, report, now, applied=True) for report in reports])
         actions = {
             row["id"]: row
             for row in action_queries.get_many(conn, sorted({r.action_id for r in reports}), for_update=True)
@@ -139,12 +153,25 @@ def _result_event(action: dict[str, Any], report: ProviderReport, now: datetime)
     return NewEvent(action["recipient_id"], action["run_id"], now, action["node_id"], event_type, detail)
 
 
-def _callback_row(provider: str, report: ProviderReport, now: datetime) -> dict[str, Any]:
+def callback_row(provider: str, report: ProviderReport, now: datetime, *, applied: bool) -> dict[str, Any]:
+    """Return the callback-log row of a report: the provider's payload and what it was read as."""
     return {
         "provider": provider,
         "action_id": report.action_id,
         "provider_ref": report.provider_ref,
         "received_at": now,
-        "payload": report.payload or {"status": report.status, **report.result},
-        "applied": True,
+        "payload": {"status": report.status, "result": report.result, "raw": report.payload},
+        "applied": applied,
     }
+
+
+def report_from_log(row: dict[str, Any]) -> ProviderReport:
+    """Rebuild the report a logged callback was read as, to apply it later."""
+    payload = row["payload"]
+    return ProviderReport(
+        action_id=row["action_id"],
+        status=payload["status"],
+        provider_ref=row["provider_ref"],
+        result=payload.get("result") or {},
+        payload=payload.get("raw") or {},
+    )

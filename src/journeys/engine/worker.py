@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from journeys.clock import Clock, VirtualClock
-from journeys.engine import duties
+from journeys.engine import callbacks, duties
 from journeys.engine.advance import advance_batch
 from journeys.engine.catalog import Catalog, RunView
 from journeys.engine.dispatcher import dispatch_due
@@ -167,7 +167,8 @@ class Worker:
             handled += apply_reports(self.engine, self.catalog, provider.name, reports, now=now)
             provider.acknowledge(reports)
             handled += len(reports)
-        return handled + self._apply(duties.overdue_reports(self.engine, now=now), now)
+        handled += callbacks.retry_unapplied(self.engine, self.catalog, now=now)
+        return handled + self._apply(duties.overdue_reports(self.engine, self.providers, now=now), now)
 
     def _apply(self, reports, now: datetime) -> int:  # type: ignore[no-untyped-def]
         by_provider: dict[str, list] = {}  # type: ignore[type-arg]

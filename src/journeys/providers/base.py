@@ -79,6 +79,13 @@ class Provider(Protocol):
         """
         ...
 
+    def fetch_result(self, action_id: int, provider_ref: str | None) -> ProviderReport | None:
+        """Ask the provider for the result of an action whose callback never came.
+
+        None means the provider cannot tell; the engine then fails the action.
+        """
+        ...
+
     def hang_up(self, action_id: int, now: datetime) -> bool:
         """End a call in progress, where the provider allows it; return whether it did."""
         ...

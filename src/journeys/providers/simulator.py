@@ -50,6 +50,10 @@ class SimulatorProvider:
             found = records.find(conn, action_id)
         return Placed(provider_ref=_ref(action_id)) if found else None
 
+    def fetch_result(self, action_id: int, provider_ref: str | None) -> ProviderReport | None:
+        # The simulator reports every action it placed; a missing result means none.
+        return None
+
     def hang_up(self, action_id: int, now: datetime) -> bool:
         result = {
             "status": "cancelled",

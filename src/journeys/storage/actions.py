@@ -176,6 +176,27 @@ def insert_callbacks(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(insert(callbacks), list(rows))
 
 
+def log_callback(conn: Connection, row: dict[str, Any]) -> int:
+    """Append one received callback to the log, not yet applied; return its id."""
+    return conn.execute(insert(callbacks).values(**row).returning(callbacks.c.id)).scalar_one()
+
+
+def mark_callbacks_applied(conn: Connection, ids: Sequence[int]) -> None:
+    if ids:
+        conn.execute(update(callbacks).where(callbacks.c.id.in_(list(ids))).values(applied=True))
+
+
+def unapplied_callbacks(conn: Connection, *, received_before: datetime, limit: int) -> list[dict[str, Any]]:
+    """Return logged callbacks that were never applied, oldest first, locked for this worker."""
+    query = (
+        select(callbacks)
+        .where(callbacks.c.applied.is_(False), callbacks.c.received_at <= received_before)
+        .order_by(callbacks.c.received_at)
+        .limit(limit)
+    )
+    return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
+
+
 def overdue(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
     """Return in-progress actions whose result deadline has passed."""
     query = (

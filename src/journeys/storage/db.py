@@ -25,8 +25,10 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def database_url() -> str:
-    """Return the database URL from JOURNEYS_DATABASE_URL, or the default file."""
-    return os.environ.get("JOURNEYS_DATABASE_URL") or DEFAULT_URL
+    """Return the database URL from JOURNEYS_DATABASE_URL or the config file, else the default file."""
+    from journeys.config import load_settings
+
+    return os.environ.get("JOURNEYS_DATABASE_URL") or load_settings().database_url
 
 
 def connect(url: str | None = None, *, migrate: bool = True) -> Engine:
@@ -104,7 +106,7 @@ def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
 
 # The newest migration's revision. A database already at it skips Alembic,
 # which saves every command the time to load the migration scripts.
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def upgrade(engine: Engine, *, force: bool = False) -> None:

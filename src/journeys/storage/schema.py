@@ -105,6 +105,15 @@ agents = Table(
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("description", Text),
+    # Where the agent is reached. Twilio connects a call to stream_url (a
+    # media stream) or sip_uri; the webhook provider POSTs call requests to
+    # webhook_url, signed with webhook_secret.
+    Column("stream_url", String(2000)),
+    Column("sip_uri", String(2000)),
+    Column("webhook_url", String(2000)),
+    # NOTE: kept in clear text, because signing needs the secret itself; the
+    # API and the command line never return it.
+    Column("webhook_secret", String(200)),
     Column("created_at", UtcTime, nullable=False),
 )
 
@@ -159,7 +168,10 @@ recipients = Table(
     Column("updated_at", UtcTime),
     Column("lease_owner", String(64)),
     Column("lease_expires_at", UtcTime),
+    # The caller's idempotency key for recipients added over the API.
+    Column("client_key", String(200)),
     UniqueConstraint("run_id", "phone_number"),
+    UniqueConstraint("run_id", "client_key"),
     # The worker's claim: due recipients of one run, oldest first.
     Index(None, "run_id", "status", "next_at"),
     Index(None, "run_id", "current_node", "status"),
@@ -224,6 +236,8 @@ callbacks = Table(
     Column("payload", JSON, nullable=False),
     Column("applied", Boolean, nullable=False, default=False),
     Index(None, "action_id"),
+    # Callbacks stored but not yet applied, for the duty that retries them.
+    Index(None, "applied", "received_at"),
 )
 
 # The simulator's record of each call and SMS it placed, as a remote platform keeps one.
@@ -257,4 +271,57 @@ duties = Table(
     Column("name", String(50), primary_key=True),
     Column("owner", String(64)),
     Column("expires_at", UtcTime),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(320), nullable=False, unique=True),
+    # An argon2 hash; None for an account that can only sign in by a one-time link.
+    Column("password_hash", String(200)),
+    Column("role", String(10), nullable=False),
+    Column("created_at", UtcTime, nullable=False),
+)
+
+# API keys are long random strings, so a SHA-256 digest is a safe hash; the
+# prefix finds the row without revealing the key.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("role", String(10), nullable=False),
+    Column("created_by", Id, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UtcTime, nullable=False),
+    Column("last_used_at", UtcTime),
+    Column("revoked_at", UtcTime),
+)
+
+# Browser sessions and one-time sign-in links; only digests of tokens are kept.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("kind", String(10), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64)),
+    Column("created_at", UtcTime, nullable=False),
+    Column("expires_at", UtcTime, nullable=False),
+    Column("used_at", UtcTime),
+)
+
+# One row per worker process, refreshed every tick: who is alive, and since when.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("host", String(200), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", UtcTime, nullable=False),
+    Column("heartbeat_at", UtcTime, nullable=False),
+    Column("stopped_at", UtcTime),
 )

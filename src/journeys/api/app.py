@@ -1,0 +1,40 @@
+"""The FastAPI application: settings, database, error handling and every route group."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from importlib.metadata import version
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from journeys.api import errors, routes
+from journeys.clock import Clock, SystemClock
+from journeys.config import Settings, load_settings
+from journeys.engine.catalog import Catalog
+from journeys.storage.db import connect
+
+
+def create_app(config: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None) -> FastAPI:
+    """Build the app on a database; tests pass their own engine and clock."""
+    config = config or load_settings()
+    app = FastAPI(
+        title="Journeys",
+        version=version("journeys"),
+        summary="Outbound voice-agent calls and SMS, designed once as a journey and run against recipient lists.",
+    )
+    app.state.config = config
+    app.state.engine = engine or connect(config.database_url)
+    app.state.clock = clock or SystemClock()
+    app.state.catalog = Catalog()
+
+    errors.install(app)
+    for module in _route_modules():
+        app.include_router(module.router)
+    return app
+
+
+def _route_modules() -> list:  # type: ignore[type-arg]
+    names = sorted(info.name for info in pkgutil.iter_modules(routes.__path__))
+    return [importlib.import_module(f"{routes.__name__}.{name}") for name in names]

@@ -82,3 +82,13 @@ class ForbiddenError(JourneysError):
     """Valid credentials whose role does not allow the request."""
 
     code = "forbidden"
+
+
+class SignInLinkError(UnauthenticatedError):
+    """A one-time sign-in link that is unknown, or that has expired or been used (`gone`)."""
+
+    code = "sign_in_link_invalid"
+
+    def __init__(self, message: str, *, gone: bool) -> None:
+        super().__init__(message)
+        self.gone = gone

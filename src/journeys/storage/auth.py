@@ -44,6 +44,17 @@ def delete_user(conn: Connection, user_id: int) -> bool:
     return bool(conn.execute(delete(users).where(users.c.id == user_id)).rowcount)
 
 
+def lock_admin_ids(conn: Connection) -> list[int]:
+    """Return the ids of every admin, locking their rows until the transaction ends.
+
+    The lock keeps two transactions on PostgreSQL from each removing one of the
+    last two admins. SQLite needs none, because its transactions take the
+    write lock when they begin.
+    """
+    query = select(users.c.id).where(users.c.role == "admin").order_by(users.c.id).with_for_update()
+    return [int(user_id) for user_id in conn.execute(query).scalars()]
+
+
 def insert_api_key(
     conn: Connection, *, name: str, prefix: str, key_hash: str, role: str, created_by: int | None, now: datetime
 ) -> int:
@@ -99,6 +110,14 @@ def use_session(conn: Connection, session_id: int, *, now: datetime) -> bool:
 
 def delete_session(conn: Connection, token_hash: str) -> bool:
     return bool(conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash)).rowcount)
+
+
+def delete_user_sessions(conn: Connection, user_id: int, *, kind: str, keep_hash: str | None = None) -> int:
+    """Delete a user's sessions or sign-in links of one kind, except the one whose token hash is `keep_hash`."""
+    statement = delete(sessions).where(sessions.c.user_id == user_id, sessions.c.kind == kind)
+    if keep_hash is not None:
+        statement = statement.where(sessions.c.token_hash != keep_hash)
+    return int(conn.execute(statement).rowcount)
 
 
 def delete_expired_sessions(conn: Connection, *, now: datetime) -> int:

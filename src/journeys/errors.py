@@ -92,3 +92,9 @@ class SignInLinkError(UnauthenticatedError):
     def __init__(self, message: str, *, gone: bool) -> None:
         super().__init__(message)
         self.gone = gone
+
+
+class PayloadTooLargeError(JourneysError):
+    """A request body larger than the server accepts."""
+
+    code = "payload_too_large"

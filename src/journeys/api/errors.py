@@ -22,6 +22,7 @@ from journeys.errors import (
     JourneyInvalidError,
     JourneysError,
     NotFoundError,
+    PayloadTooLargeError,
     UnauthenticatedError,
 )
 
@@ -32,6 +33,7 @@ _STATUS = (
     (ForbiddenError, 403),
     (NotFoundError, 404),
     (ConflictError, 409),
+    (PayloadTooLargeError, 413),
 )
 
 _HTTP_CODES = {
@@ -48,7 +50,7 @@ def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = No
 
 
 def status_for(exc: JourneysError) -> int:
-    """Return the HTTP status of an error: auth, missing, conflicting, else bad input."""
+    """Return the HTTP status of an error: auth, missing, conflicting, too large, else bad input."""
     for kind, status in _STATUS:
         if isinstance(exc, kind):
             return status

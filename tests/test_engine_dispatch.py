@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,21 @@ def test_second_action_for_same_visit_rejected(engine: Engine, tmp_path: Path) -
     assert len(action_rows(engine, run_id)) == 1
 
 
+def patch_placement(monkeypatch: pytest.MonkeyPatch, place: Callable[[SimulatorProvider, ActionRequest, datetime], Placed]) -> None:
+    """Make the simulator place each action of a batch through `place`, as a one-at-a-time provider would."""
+
+    def place_many(self: SimulatorProvider, requests: list[ActionRequest], now: datetime) -> list[Placed | ProviderError]:
+        answers: list[Placed | ProviderError] = []
+        for request in requests:
+            try:
+                answers.append(place(self, request, now))
+            except ProviderError as exc:
+                answers.append(exc)
+        return answers
+
+    monkeypatch.setattr(SimulatorProvider, "place_many", place_many)
+
+
 def crash_after_recording(monkeypatch: pytest.MonkeyPatch) -> None:
     original = SimulatorProvider.place_call
 
@@ -84,14 +100,14 @@ def crash_after_recording(monkeypatch: pytest.MonkeyPatch) -> None:
         original(self, request, now)
         raise DialerCrashed("connection reset after the request was sent")
 
-    monkeypatch.setattr(SimulatorProvider, "place_call", place_then_crash)
+    patch_placement(monkeypatch, place_then_crash)
 
 
 def crash_before_recording(monkeypatch: pytest.MonkeyPatch) -> None:
     def crash(self: SimulatorProvider, request: ActionRequest, now: datetime) -> Placed:
         raise DialerCrashed("connection refused before the request was sent")
 
-    monkeypatch.setattr(SimulatorProvider, "place_call", crash)
+    patch_placement(monkeypatch, crash)
 
 
 def test_crash_after_provider_record_reconciles_in_progress(
@@ -173,7 +189,7 @@ def test_crashed_dispatch_wakes_virtual_worker(
             raise DialerCrashed("connection refused before the request was sent")
         return original(self, request, now)
 
-    monkeypatch.setattr(SimulatorProvider, "place_call", crash_first)
+    patch_placement(monkeypatch, crash_first)
     worker(engine, VirtualClock(NOW)).run_until_finished(run_id)
 
     assert attempts == [NOW, NOW + LEASE]
@@ -225,7 +241,7 @@ def test_result_overtaking_receipt_counts_once(
             other.tick()
         return placed
 
-    monkeypatch.setattr(SimulatorProvider, "place_call", place_then_let_other_worker_run)
+    patch_placement(monkeypatch, place_then_let_other_worker_run)
     worker(engine, clock).run_until_finished(run_id)
 
     actions = action_rows(engine, run_id)
@@ -250,7 +266,7 @@ def test_provider_rejection_fails_without_redial(
         raise ProviderError("the destination number is blocked")
 
     with monkeypatch.context() as patch:
-        patch.setattr(SimulatorProvider, "place_call", reject)
+        patch_placement(patch, reject)
         worker(engine, clock).run_until_finished(run_id)
 
     # After the dispatch lease runs out, the reconciler settles nothing more.

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from journeys.engine.catalog import RunView
 from journeys.engine.window import describe, window_wait
@@ -117,32 +118,82 @@ def _pace(conn, number: str, actions: list[dict[str, Any]], plan: DispatchPlan, 
 
 
 def _hand_over(ready, runs, providers: Providers, now: datetime):  # type: ignore[no-untyped-def]
+    """Hand each ready action to its run's provider; return receipts and rejections.
+
+    A provider with `place_many` (the simulator) takes its share of the batch
+    in one request; the others take one request per action. An error of our
+    own database ends the tick: the reconciler settles the actions left
+    `dispatching`.
+    """
     placed: list[tuple[dict[str, Any], Placed]] = []
     failures: list[tuple[str, ProviderReport]] = []
+    batches: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for action in ready:
-        run = runs[action["run_id"]]
+        batches[action["run_id"]].append(action)
+
+    for run_id, actions in batches.items():
+        run = runs[run_id]
         provider = providers.for_run(run.id, run.settings)
-        request = ActionRequest(
-            action_id=action["id"], kind=action["kind"], from_number=action["from_number"],
-            to_number=action["to_number"], run_id=action["run_id"],
-            recipient_id=action["recipient_id"], node_id=action["node_id"],
-            payload=dict(action["request"]),
-        )
-        try:
-            send = provider.place_call if action["kind"] == "call" else provider.send_sms
-            placed.append((action, send(request, now)))
-        except ProviderError as exc:
-            logger.info(
-                "Provider rejected action %d: %s", action["id"], exc,
-                extra={"action": "dispatch_rejected", **_ids(action)},
-            )
-            failures.append((run.settings.provider, _failure(action, str(exc))))
-        except Exception:  # noqa: BLE001 - the reconciler settles it; never redial blindly
-            logger.exception(
-                "Dispatch of action %d failed; its state is unknown until reconciled.", action["id"],
-                extra={"action": "dispatch_unknown", **_ids(action)},
-            )
+        if hasattr(provider, "place_many"):
+            _hand_over_many(provider, run, actions, now, placed, failures)
+            continue
+        for action in actions:
+            _hand_over_one(provider, run, action, now, placed, failures)
     return placed, failures
+
+
+def _hand_over_many(provider, run: RunView, actions: list[dict[str, Any]], now: datetime, placed, failures) -> None:  # type: ignore[no-untyped-def]
+    """Hand a batch over in one request; the provider returns a receipt or a ProviderError per action."""
+    try:
+        receipts = provider.place_many([_request(action) for action in actions], now)
+    except DBAPIError:
+        raise
+    except Exception:  # noqa: BLE001 - the reconciler settles the batch; never redial blindly
+        logger.exception(
+            "Dispatch of %d actions of run %d failed; their state is unknown until reconciled.",
+            len(actions), run.id, extra={"action": "dispatch_unknown", "run_id": run.id},
+        )
+        return
+    for action, receipt in zip(actions, receipts, strict=True):
+        if isinstance(receipt, ProviderError):
+            _log_rejection(action, receipt)
+            failures.append((run.settings.provider, _failure(action, str(receipt))))
+        else:
+            placed.append((action, receipt))
+
+
+def _log_rejection(action: dict[str, Any], error: ProviderError) -> None:
+    logger.info(
+        "Provider rejected action %d: %s", action["id"], error,
+        extra={"action": "dispatch_rejected", **_ids(action)},
+    )
+
+
+def _hand_over_one(provider, run: RunView, action: dict[str, Any], now: datetime, placed, failures) -> None:  # type: ignore[no-untyped-def]
+    try:
+        send = provider.place_call if action["kind"] == "call" else provider.send_sms
+        placed.append((action, send(_request(action), now)))
+    except ProviderError as exc:
+        _log_rejection(action, exc)
+        failures.append((run.settings.provider, _failure(action, str(exc))))
+    except DBAPIError:
+        # Our own database failed, not the provider: the tick fails and the
+        # reconciler settles this action and the rest of the batch.
+        raise
+    except Exception:  # noqa: BLE001 - the reconciler settles it; never redial blindly
+        logger.exception(
+            "Dispatch of action %d failed; its state is unknown until reconciled.", action["id"],
+            extra={"action": "dispatch_unknown", **_ids(action)},
+        )
+
+
+def _request(action: dict[str, Any]) -> ActionRequest:
+    return ActionRequest(
+        action_id=action["id"], kind=action["kind"], from_number=action["from_number"],
+        to_number=action["to_number"], run_id=action["run_id"],
+        recipient_id=action["recipient_id"], node_id=action["node_id"],
+        payload=dict(action["request"]),
+    )
 
 
 def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from journeys.engine.catalog import Catalog
+from journeys.engine.catalog import Catalog, RunView
 from journeys.engine.dispatcher import write_receipts
 from journeys.engine.moves import write_moves
 from journeys.engine.ranking import is_final, rank
@@ -116,6 +116,7 @@ def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime) -> list[Mov
         for row in recipient_queries.get_many(conn, [action["recipient_id"] for action, _ in finals], for_update=True)
     }
     run_rows = {run_id: run_queries.get_run(conn, run_id) for run_id in {a["run_id"] for a, _ in finals}}
+    views: dict[int, RunView] = {}
     moves: list[Move] = []
     for action, report in finals:
         row = recipients[action["recipient_id"]]
@@ -131,7 +132,9 @@ def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime) -> list[Mov
         if not waits_on_it:
             moves.append(Move(state=state, events=[event], record_only=True))
             continue
-        view = catalog.view(conn, run)
+        if run["id"] not in views:
+            views[run["id"]] = catalog.view(conn, run)
+        view = views[run["id"]]
         move = apply_result(state, view.journey, view.settings, now, report.status, report.result)
         move.events.insert(0, event)
         moves.append(move)

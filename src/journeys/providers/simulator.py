@@ -15,10 +15,13 @@ from typing import Any
 from sqlalchemy import Engine
 
 from journeys.domain.settings import SimulatorSettings
-from journeys.providers.base import ActionRequest, Placed, ProviderReport
+from journeys.providers.base import ActionRequest, Placed, ProviderError, ProviderReport
 from journeys.storage import simulator as records
 
 SMS_REPORT_SECONDS = 3.0
+# A polled report that no one acknowledges within this time is returned again,
+# so that a worker that dies between polling and applying loses nothing.
+REDELIVER_AFTER = timedelta(seconds=30)
 MEDIAN_TALK_SECONDS = 75.0
 
 
@@ -32,18 +35,18 @@ class SimulatorProvider:
         self._settings = settings or SimulatorSettings()
 
     def place_call(self, request: ActionRequest, now: datetime) -> Placed:
-        result = self._call_result(request)
-        return self._record(request, result, now, duration=result["duration_seconds"])
+        return self._record([request], now)[0]
 
     def send_sms(self, request: ActionRequest, now: datetime) -> Placed:
-        rng = self._rng(request)
-        failed = rng.random() < self._settings.sms_failure_rate
-        result = {
-            "status": "failed" if failed else "delivered",
-            "segments": request.payload.get("segments"),
-            "encoding": request.payload.get("encoding"),
-        }
-        return self._record(request, result, now, duration=SMS_REPORT_SECONDS)
+        return self._record([request], now)[0]
+
+    def place_many(self, requests: list[ActionRequest], now: datetime) -> list[Placed | ProviderError]:
+        """Place calls and send SMS in one transaction; return one receipt per request, in order.
+
+        The dispatcher hands a batch over this way, because one round trip per
+        action took a third of the engine's time with 10,000 recipients.
+        """
+        return list(self._record(requests, now))
 
     def lookup(self, action_id: int) -> Placed | None:
         with self._engine.connect() as conn:
@@ -66,8 +69,8 @@ class SimulatorProvider:
             return records.cut_short(conn, action_id, result=result, now=now)
 
     def poll_reports(self, now: datetime, limit: int) -> list[ProviderReport]:
-        with self._engine.connect() as conn:
-            rows = records.due(conn, now=now, limit=limit)
+        with self._engine.begin() as conn:
+            rows = records.claim_due(conn, now=now, limit=limit, redeliver_at=now + REDELIVER_AFTER)
         return [
             ProviderReport(
                 action_id=row["action_id"],
@@ -88,20 +91,32 @@ class SimulatorProvider:
         with self._engine.connect() as conn:
             return records.next_report_at(conn, after=after)
 
-    def _record(
-        self, request: ActionRequest, result: dict[str, Any], now: datetime, *, duration: float
-    ) -> Placed:
+    def _record(self, requests: list[ActionRequest], now: datetime) -> list[Placed]:
+        messages = [self._message(request, now) for request in requests]
+        with self._engine.begin() as conn:
+            # A second dispatch of the same action keeps the first record,
+            # as a platform with idempotency keys would.
+            records.insert_messages_once(conn, messages)
+        return [Placed(provider_ref=_ref(request.action_id)) for request in requests]
+
+    def _message(self, request: ActionRequest, now: datetime) -> dict[str, Any]:
+        if request.kind == "call":
+            result = self._call_result(request)
+            duration = result["duration_seconds"]
+        else:
+            result = self._sms_result(request)
+            duration = SMS_REPORT_SECONDS
         latency = self._settings.latency_seconds
         report_at = now + timedelta(seconds=duration if latency is None else latency)
-        with self._engine.begin() as conn:
-            # A second dispatch of the same action finds the first record,
-            # as a platform with idempotency keys would.
-            if records.find(conn, request.action_id) is None:
-                records.insert_message(
-                    conn, action_id=request.action_id, kind=request.kind, result=result,
-                    report_at=report_at,
-                )
-        return Placed(provider_ref=_ref(request.action_id))
+        return {"action_id": request.action_id, "kind": request.kind, "result": result, "report_at": report_at}
+
+    def _sms_result(self, request: ActionRequest) -> dict[str, Any]:
+        failed = self._rng(request).random() < self._settings.sms_failure_rate
+        return {
+            "status": "failed" if failed else "delivered",
+            "segments": request.payload.get("segments"),
+            "encoding": request.payload.get("encoding"),
+        }
 
     def _call_result(self, request: ActionRequest) -> dict[str, Any]:
         rng = self._rng(request)

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from journeys.storage.dialect import lock_rows
+from journeys.storage.dialect import is_postgresql, lock_rows, lock_skip_locked
 from journeys.storage.schema import simulated_messages
 
 
@@ -18,24 +20,41 @@ def find(conn: Connection, action_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def insert_message(
-    conn: Connection, *, action_id: int, kind: str, result: dict[str, Any], report_at: datetime
-) -> None:
+def insert_messages_once(conn: Connection, messages: Sequence[dict[str, Any]]) -> None:
+    """Record placed calls and SMS; a record for an action that has one already is ignored.
+
+    Each message has action_id, kind, result and report_at.
+    """
+    if not messages:
+        return
+    statement = (postgresql_insert if is_postgresql(conn) else sqlite_insert)(simulated_messages)
     conn.execute(
-        insert(simulated_messages).values(
-            action_id=action_id, kind=kind, result=result, report_at=report_at, reported=False
-        )
+        statement.on_conflict_do_nothing(index_elements=["action_id"]),
+        [{**message, "reported": False} for message in messages],
     )
 
 
-def due(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
+def claim_due(conn: Connection, *, now: datetime, limit: int, redeliver_at: datetime) -> list[dict[str, Any]]:
+    """Return unreported records due by `now` and hide them from other pollers until `redeliver_at`.
+
+    Moving `report_at` forward works as a queue's visibility timeout: several
+    workers poll at once without taking the same reports, and a report whose
+    poller died before acknowledging it falls due again.
+    """
     query = (
         select(simulated_messages)
         .where(simulated_messages.c.reported.is_(False), simulated_messages.c.report_at <= now)
         .order_by(simulated_messages.c.report_at, simulated_messages.c.id)
         .limit(limit)
     )
-    return [dict(row) for row in conn.execute(query).mappings()]
+    rows = [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
+    if rows:
+        conn.execute(
+            update(simulated_messages)
+            .where(simulated_messages.c.id.in_([row["id"] for row in rows]))
+            .values(report_at=redeliver_at)
+        )
+    return rows
 
 
 def mark_reported(conn: Connection, action_ids: Sequence[int]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from journeys.domain.phones import normalize_phone
 from journeys.errors import ConflictError, InvalidInputError, NotFoundError
+from journeys.services.agent_endpoints import check_endpoints
 from journeys.storage import registry as queries
 
 AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -42,24 +44,96 @@ def add_number(
 
 
 def remove_number(engine: Engine, number: str) -> None:
-    """Remove a sender number that no journey uses."""
+    """Remove a sender number that no journey uses; any spelling of the number works."""
+    try:
+        number, _ = normalize_phone(number, None)
+    except ValueError:
+        pass  # Not a phone number, so the lookup below reports it as not found.
     with engine.begin() as conn:
         _check_unused(conn, "from_number", number, "sender number")
         if not queries.delete_number(conn, number):
             raise NotFoundError(f"sender number {number} not found; `journeys number list` shows them")
 
 
-def add_agent(engine: Engine, name: str, *, description: str | None, now: datetime) -> dict[str, Any]:
-    """Register a voice agent by name."""
+def add_agent(
+    engine: Engine,
+    name: str,
+    *,
+    description: str | None,
+    now: datetime,
+    endpoints: Mapping[str, str | None] | None = None,
+    allowed_hosts: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Register a voice agent by name, with where it is reached; return it without its secret.
+
+    `endpoints` may set stream_url, sip_uri, webhook_url and webhook_secret;
+    `allowed_hosts` is the webhook allowlist (JOURNEYS_WEBHOOK_ALLOWED_HOSTS).
+    """
     if not AGENT_NAME.match(name):
         raise InvalidInputError(
             f"invalid agent name {name!r}: use letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
+    columns = check_endpoints(name, endpoints or {}, {}, allowed_hosts=allowed_hosts)
     with engine.begin() as conn:
         if queries.find_agent(conn, name):
-            raise ConflictError(f"agent {name!r} is already registered")
-        queries.insert_agent(conn, name=name, description=description, now=now)
-        return dict(queries.find_agent(conn, name) or {})
+            raise ConflictError(f"agent {name!r} is already registered; `journeys agent update` changes it")
+        queries.insert_agent(conn, name=name, description=description, now=now, **columns)
+        return public_agent(queries.find_agent(conn, name))
+
+
+def update_agent(
+    engine: Engine, name: str, changes: Mapping[str, str | None], *, allowed_hosts: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Change an agent's description or endpoints; keys absent from `changes` keep their values.
+
+    An empty string or None clears a field. Returns the agent without its secret.
+    """
+    endpoint_changes = {key: value for key, value in changes.items() if key != "description"}
+    with engine.begin() as conn:
+        current = queries.find_agent(conn, name)
+        if current is None:
+            raise NotFoundError(f"agent {name!r} not found; `journeys agent list` shows them")
+        values: dict[str, str | None] = check_endpoints(name, endpoint_changes, current, allowed_hosts=allowed_hosts)
+        if "description" in changes:
+            values["description"] = changes["description"] or None
+        queries.update_agent(conn, name, **values)
+        return public_agent(queries.find_agent(conn, name))
+
+
+def public_agent(row: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return an agent as the API and command line show it: the webhook secret only as `has_webhook_secret`."""
+    if row is None:
+        raise NotFoundError("agent not found; `journeys agent list` shows them")
+    return {
+        "name": row["name"],
+        "description": row["description"],
+        "stream_url": row["stream_url"],
+        "sip_uri": row["sip_uri"],
+        "webhook_url": row["webhook_url"],
+        "has_webhook_secret": bool(row["webhook_secret"]),
+        "created_at": row["created_at"],
+    }
+
+
+def list_agents(engine: Engine) -> list[dict[str, Any]]:
+    """Return every agent by name, without webhook secrets."""
+    with engine.connect() as conn:
+        return [public_agent(row) for row in queries.list_agents(conn)]
+
+
+def public_number(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "number": row["number"],
+        "label": row["label"],
+        "calls_per_second": row["calls_per_second"],
+        "created_at": row["created_at"],
+    }
+
+
+def list_numbers(engine: Engine) -> list[dict[str, Any]]:
+    """Return every sender number in order."""
+    with engine.connect() as conn:
+        return [public_number(row) for row in queries.list_numbers(conn)]
 
 
 def remove_agent(engine: Engine, name: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from journeys.storage.schema import agents, sender_numbers
 
@@ -36,12 +36,17 @@ def delete_number(conn: Connection, number: str) -> bool:
     return bool(conn.execute(delete(sender_numbers).where(sender_numbers.c.number == number)).rowcount)
 
 
-def insert_agent(conn: Connection, *, name: str, description: str | None, now: datetime) -> int:
+def insert_agent(conn: Connection, *, name: str, description: str | None, now: datetime, **endpoints: str | None) -> int:
+    """Insert an agent; `endpoints` are its stream_url, sip_uri, webhook_url and webhook_secret columns."""
     return int(
         conn.execute(
-            insert(agents).values(name=name, description=description, created_at=now)
+            insert(agents).values(name=name, description=description, created_at=now, **endpoints)
         ).inserted_primary_key[0]
     )
+
+
+def update_agent(conn: Connection, name: str, **values: str | None) -> bool:
+    return bool(conn.execute(update(agents).where(agents.c.name == name).values(**values)).rowcount)
 
 
 def find_agent(conn: Connection, name: str) -> dict[str, Any] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CALL_OUTCOMES = ("answered", "voicemail", "no_answer", "busy", "failed")
 DEFAULT_OUTCOMES = {"answered": 0.5, "voicemail": 0.2, "no_answer": 0.25, "busy": 0.05}
@@ -75,14 +75,15 @@ class RunSettings(BaseModel):
             ) from exc
         return zone
 
-    @model_validator(mode="after")
-    def _check_window(self) -> RunSettings:
-        if self.calling_window is not None:
+    @field_validator("calling_window")
+    @classmethod
+    def _check_window(cls, window: str | None) -> str | None:
+        if window is not None:
             from journeys.domain.windows import CallingWindow
             from journeys.errors import InvalidInputError
 
             try:
-                CallingWindow.parse(self.calling_window)
+                CallingWindow.parse(window)
             except InvalidInputError as exc:
                 raise ValueError(str(exc)) from exc
-        return self
+        return window

@@ -117,3 +117,23 @@ def _check_new_required_fields(conn, journey_id: int, live: list[int], old: Jour
 
 def _stored(document: JourneyDocument) -> dict[str, Any]:
     return document.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def delete_journey(engine: Engine, journey_id: int) -> None:
+    """Delete a journey with all its versions and runs, unless a run of it is live.
+
+    Draft and finished runs are deleted with it, their recipients, events and
+    results included. A scheduled, running or paused run must be cancelled
+    first, so that no worker is moving recipients of a journey that is gone.
+    """
+    with engine.begin() as conn:
+        journey_queries.get_journey(conn, journey_id)
+        live = [run for run in run_queries.list_runs(conn, journey_id) if run["status"] in run_queries.LIVE_STATUSES]
+        if live:
+            listed = ", ".join(f"run {run['id']} ({run['status']})" for run in live)
+            raise ConflictError(
+                f"cannot delete journey {journey_id}: it has live runs ({listed}); "
+                "cancel them, or wait until they finish, then delete the journey"
+            )
+        journey_queries.delete_journey(conn, journey_id)
+    logger.info("Deleted journey %d.", journey_id, extra={"action": "journey_deleted", "journey_id": journey_id})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from journeys.errors import NotFoundError
 from journeys.storage.schema import journey_versions, journeys
@@ -85,3 +85,8 @@ def list_versions(conn: Connection, journey_id: int) -> list[dict[str, Any]]:
         .order_by(journey_versions.c.version.desc())
     ).mappings()
     return [dict(row) for row in rows]
+
+
+def delete_journey(conn: Connection, journey_id: int) -> None:
+    """Delete a journey; its versions, runs, recipients, actions and events go with it."""
+    conn.execute(delete(journeys).where(journeys.c.id == journey_id))

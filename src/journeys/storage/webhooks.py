@@ -1,0 +1,39 @@
+"""Queries the webhook provider and its callback routes need: agent endpoints and actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from journeys.storage.schema import actions, agents, runs
+
+
+def agent_endpoints(conn: Connection, names: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Return the webhook URL and secret of each named agent that exists, by name."""
+    if not names:
+        return {}
+    query = select(agents.c.name, agents.c.webhook_url, agents.c.webhook_secret).where(
+        agents.c.name.in_(sorted(set(names)))
+    )
+    return {row["name"]: dict(row) for row in conn.execute(query).mappings()}
+
+
+def set_agent_webhook(conn: Connection, name: str, *, url: str | None, secret: str | None) -> bool:
+    """Set an agent's webhook URL and signing secret; return False if there is no such agent."""
+    result = conn.execute(
+        update(agents).where(agents.c.name == name).values(webhook_url=url, webhook_secret=secret)
+    )
+    return bool(result.rowcount)
+
+
+def find_action(conn: Connection, action_id: int) -> dict[str, Any] | None:
+    """Return one action row with its run's status as `run_status`, or None."""
+    query = (
+        select(actions, runs.c.status.label("run_status"))
+        .join(runs, runs.c.id == actions.c.run_id)
+        .where(actions.c.id == action_id)
+    )
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None

@@ -12,12 +12,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete
 
+from journeys.config import Settings, load_settings
 from journeys.domain.document import JourneyDocument
 from journeys.domain.lifecycle import check_transition
 from journeys.domain.localtime import local_to_utc
 from journeys.domain.settings import RunSettings
 from journeys.errors import ConflictError
 from journeys.providers.registry import Providers
+from journeys.providers.webhook_readiness import check_webhook_run
 from journeys.storage import actions as action_queries
 from journeys.storage import journeys as journey_queries
 from journeys.storage import recipients as recipient_queries
@@ -40,11 +42,15 @@ def create_run(
     return run_id
 
 
-def start_run(engine: Engine, run_id: int, *, now: datetime) -> dict[str, Any]:
-    """Start a draft or scheduled run now: every recipient becomes due at the start node."""
+def start_run(engine: Engine, run_id: int, *, now: datetime, config: Settings | None = None) -> dict[str, Any]:
+    """Start a draft or scheduled run now: every recipient becomes due at the start node.
+
+    `config` is read from the environment when not given; only webhook runs use it.
+    """
     with engine.begin() as conn:
         run = run_queries.get_run(conn, run_id, for_update=True)
         check_transition(run_id, run["status"], "start")
+        check_provider_ready(conn, run, config)
         activate(conn, run, now=now)
         return run_queries.get_run(conn, run_id)
 
@@ -68,7 +74,7 @@ def activate(conn: Connection, run: dict[str, Any], *, now: datetime) -> int:
 
 
 def schedule_run(
-    engine: Engine, run_id: int, *, local_time: str, timezone: str, now: datetime
+    engine: Engine, run_id: int, *, local_time: str, timezone: str, now: datetime, config: Settings | None = None
 ) -> dict[str, Any]:
     """Schedule a draft run for a local date and time in an IANA zone."""
     at = local_to_utc(local_time, timezone)
@@ -84,11 +90,24 @@ def schedule_run(
             raise ConflictError(
                 f"run {run_id} has no recipients; import a CSV before scheduling it"
             )
+        check_provider_ready(conn, run, config)
         run_queries.update_run(
             conn, run_id, now=now, status="scheduled", scheduled_at=at,
             schedule_local=f"{local_time} {timezone}",
         )
         return run_queries.get_run(conn, run_id)
+
+
+def check_provider_ready(conn: Connection, run: dict[str, Any], config: Settings | None) -> None:
+    """Raise ConflictError if the run's provider lacks a setting its requests need.
+
+    Checked when a run is started or scheduled, not when a scheduled run's time
+    comes: a failure then would have no one to report to.
+    """
+    if RunSettings.model_validate(run["settings"]).provider != "webhook":
+        return
+    document = JourneyDocument.model_validate(journey_queries.get_document(conn, run["journey_id"]))
+    check_webhook_run(conn, run["id"], document, config or load_settings())
 
 
 def unschedule_run(engine: Engine, run_id: int, *, now: datetime) -> dict[str, Any]:

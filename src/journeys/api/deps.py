@@ -1,4 +1,4 @@
-"""What route handlers share: the database engine, the settings, the clock and the catalog."""
+"""What route handlers share: the database engine, the settings, the clock, the catalog and the providers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from journeys.config import Settings
 from journeys.engine.catalog import Catalog
+from journeys.providers.registry import Providers
 
 
 def engine(request: Request) -> Engine:
@@ -25,3 +26,11 @@ def catalog(request: Request) -> Catalog:
 
 def now(request: Request) -> datetime:
     return request.app.state.clock.now()
+
+
+def providers(request: Request) -> Providers:
+    """Return the app's providers, made on first use; a cancel hangs up calls through them."""
+    state = request.app.state
+    if getattr(state, "providers", None) is None:
+        state.providers = Providers(state.engine, state.config)
+    return state.providers

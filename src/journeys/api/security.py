@@ -38,13 +38,15 @@ def authenticate(request: Request) -> Principal | None:
         return None
     principal = auth.session_principal(engine, token, now=now)
     if principal is not None and request.method not in SAFE_METHODS:
-        _check_csrf(request, principal)
+        check_csrf(request, principal)
     return principal
 
 
-def _check_csrf(request: Request, principal: Principal) -> None:
+def check_csrf(request: Request, principal: Principal) -> None:
+    """Raise ForbiddenError unless the request's CSRF header matches the session's token."""
     sent = request.headers.get(CSRF_HEADER, "")
-    if not principal.csrf_token or not hmac.compare_digest(sent, principal.csrf_token):
+    # Bytes, because compare_digest raises TypeError on str with non-ASCII characters.
+    if not principal.csrf_token or not hmac.compare_digest(sent.encode(), principal.csrf_token.encode()):
         raise ForbiddenError(
             f"missing or wrong {CSRF_HEADER} header: a signed-in browser must send the "
             f"value of the {CSRF_COOKIE} cookie with every change"

@@ -106,10 +106,15 @@ def create_user(engine: Engine, email: str, *, role: str, password: str | None, 
     return public_user(user)
 
 
-def hash_password(password: str) -> str:
-    """Return the argon2 hash of a password; raise InvalidInputError if it is too short."""
+def check_password(password: str) -> None:
+    """Raise InvalidInputError if a new password is too short."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(f"the password is too short: use at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2 hash of a new password; raise InvalidInputError if it is too short."""
+    check_password(password)
     return _hasher.hash(password)
 
 
@@ -307,6 +312,11 @@ def redeem_sign_in_link(engine: Engine, token: str, *, now: datetime) -> dict[st
         user = queries.get_user(conn, link["user_id"])
     logger.info("User %d used a sign-in link.", link["user_id"], extra={"action": "sign_in_link_used", "user_id": link["user_id"]})
     return public_user(user)
+
+
+def sign_in_url(public_url: str, token: str) -> str:
+    """Return the address at which a browser redeems a sign-in token: `{public_url}/auth/link/{token}`."""
+    return f"{public_url.rstrip('/')}/auth/link/{token}"
 
 
 def ensure_first_admin(engine: Engine, *, now: datetime) -> str | None:

@@ -16,42 +16,66 @@ from journeys.cli.output import say
 from journeys.engine.worker import Worker, WorkerSettings
 from journeys.storage.db import connect, current_revision, upgrade
 
+# Each loop uses one pooled connection at a time, and the pool has 15
+# (SQLAlchemy's default 5 plus 10 overflow). More CPU needs more processes anyway.
+MAX_CONCURRENCY = 10
+
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
 
 def worker(
-    batch_size: Annotated[int, typer.Option(help="Recipients claimed per batch.", min=1, max=10_000)] = 500,
-    lease_seconds: Annotated[int, typer.Option(help="Seconds a claim lasts before another worker may take it over.", min=5)] = 60,
+    concurrency: Annotated[int, typer.Option(envvar="JOURNEYS_WORKER_CONCURRENCY", help="Worker loops in this process, each a thread with its own worker id and database connection.", min=1, max=MAX_CONCURRENCY)] = 1,
+    batch_size: Annotated[int, typer.Option(envvar="JOURNEYS_WORKER_BATCH_SIZE", help="Recipients, actions or reports handled per batch.", min=1, max=10_000)] = 500,
+    lease_seconds: Annotated[int, typer.Option("--lease", "--lease-seconds", envvar="JOURNEYS_WORKER_LEASE_SECONDS", help="Seconds a claim lasts before another worker may take it over.", min=5)] = 60,
     drain: Annotated[bool, typer.Option("--drain", help="Exit once nothing is due now, instead of waiting for more work.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every start, stop and retry.")] = False,
 ) -> None:
     """Run an engine worker: it moves recipients of running runs and dispatches calls and SMS.
 
-    Stops cleanly on Ctrl-C or SIGTERM after its current batch.
-    Example: journeys worker --batch-size 1000
+    Any number of workers may share one PostgreSQL database. On SIGTERM or
+    Ctrl-C each worker loop finishes its current batch, releases its leases
+    and exits with status 0.
+    Example: journeys worker --concurrency 4 --batch-size 1000 --lease 60
     """
     if verbose:
         logs.configure(logging.INFO)
     settings = WorkerSettings(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
-    engine_worker = Worker(database(), clock, settings=settings)
+    engine = database()
     if drain:
-        ticks = 0
-        while engine_worker.tick():
-            ticks += 1
-        wake = engine_worker.next_wake()
-        later = f"; more work falls due at {wake:%Y-%m-%d %H:%M:%S} UTC" if wake else ""
-        say(
-            f"Nothing more is due now (after {ticks} {'tick' if ticks == 1 else 'ticks'}){later}. "
-            "Calls in progress, sends paced by the number's rate and waits finish later: "
-            "run the worker again, or without --drain."
-        )
+        _drain(Worker(engine, clock, settings=settings))
         return
 
+    workers = [Worker(engine, clock, settings=settings) for _ in range(concurrency)]
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    say(f"Worker {engine_worker.worker_id} is running; press Ctrl-C to stop.")
-    engine_worker.run_forever(stop)
+    threads = [
+        threading.Thread(target=loop.run_forever, args=(stop,), name=f"journeys-worker-{index}")
+        for index, loop in enumerate(workers, start=1)
+    ]
+    for thread in threads:
+        thread.start()
+    ids = ", ".join(loop.worker_id for loop in workers)
+    say(f"{'Worker' if concurrency == 1 else 'Workers'} {ids} running; press Ctrl-C to stop.")
+
+    # The main thread waits on the event, so that signal handlers run promptly.
+    while not stop.wait(1.0):
+        if not any(thread.is_alive() for thread in threads):
+            break
+    for thread in threads:
+        thread.join()
+    say("Stopped.")
+
+
+def _drain(engine_worker: Worker) -> None:
+    ticks = engine_worker.drain()
+    wake = engine_worker.next_wake()
+    later = f"; more work falls due at {wake:%Y-%m-%d %H:%M:%S} UTC" if wake else ""
+    say(
+        f"Nothing more is due now (after {ticks} {'tick' if ticks == 1 else 'ticks'}){later}. "
+        "Calls in progress, sends paced by the number's rate and waits finish later: "
+        "run the worker again, or without --drain."
+    )
 
 
 @db_app.command("upgrade")

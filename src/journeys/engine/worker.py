@@ -10,12 +10,13 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from journeys.clock import Clock, VirtualClock
 from journeys.engine import callbacks, duties
@@ -23,11 +24,13 @@ from journeys.engine.advance import advance_batch
 from journeys.engine.catalog import Catalog, RunView
 from journeys.engine.dispatcher import dispatch_due
 from journeys.engine.results import apply_reports
+from journeys.engine.retry import FailureStreak
 from journeys.errors import JourneysError
 from journeys.providers.registry import Providers
 from journeys.storage import actions as action_queries
 from journeys.storage import recipients as recipient_queries
 from journeys.storage import runs as run_queries
+from journeys.storage import workers as worker_queries
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +45,23 @@ class WorkerSettings:
     idle_sleep_seconds: float = 0.5
     # Batches per run in one tick, so that one large run cannot starve the others.
     batches_per_tick: int = 20
+    # The minimum time between two heartbeat writes to the workers table.
+    heartbeat_seconds: float = 5.0
+    # The wait after a failed tick doubles from the first value up to the second.
+    retry_initial_seconds: float = 0.5
+    retry_max_seconds: float = 30.0
 
 
 class StalledError(JourneysError):
     """A simulated run has unfinished recipients but nothing left that could move them."""
 
     code = "stalled"
+
+
+def new_worker_id() -> str:
+    """Return a worker id that is unique across hosts and processes: host, pid and a random part."""
+    # The id must fit the workers table's and the lease columns' 64 characters.
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 class Worker:
@@ -60,16 +74,27 @@ class Worker:
         *,
         providers: Providers | None = None,
         settings: WorkerSettings | None = None,
+        worker_id: str | None = None,
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.providers = providers or Providers(engine)
         self.settings = settings or WorkerSettings()
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.worker_id = worker_id or new_worker_id()
         self.catalog = Catalog()
+        # Set by run_forever's caller to ask the worker to stop after its current batch.
+        self._stop = threading.Event()
+        self._registered = False
+        self._last_heartbeat: float | None = None
+        self._streak = FailureStreak(
+            self.worker_id, self.settings.retry_initial_seconds, self.settings.retry_max_seconds
+        )
 
     def tick(self) -> int:
-        """Do one round of every duty; return how many items were handled."""
+        """Do one round of every duty; return how many items were handled.
+
+        When a stop is requested, the tick returns after the batch in hand.
+        """
         now = self.clock.now()
         lease = self.settings.lease
         handled = duties.start_scheduled(self.engine, now=now)
@@ -78,11 +103,9 @@ class Worker:
 
         runs = self._running_runs()
         for run in runs.values():
-            for _ in range(self.settings.batches_per_tick):
-                moved = advance_batch(self.engine, run, now=now, owner=self.worker_id, lease=lease, limit=self.settings.batch_size)
-                handled += moved
-                if moved < self.settings.batch_size:
-                    break
+            handled += self._advance_run(run, now)
+            if self._stop.is_set():
+                return handled
 
         dispatched, failures = dispatch_due(
             self.engine, runs, self.providers, now=now, owner=self.worker_id, lease=lease,
@@ -92,31 +115,94 @@ class Worker:
         handled += len(duties.complete_finished(self.engine, sorted(runs), now=now))
         return handled
 
+    def _advance_run(self, run: RunView, now: datetime) -> int:
+        moved_total = 0
+        for _ in range(self.settings.batches_per_tick):
+            moved = advance_batch(
+                self.engine, run, now=now, owner=self.worker_id, lease=self.settings.lease,
+                limit=self.settings.batch_size,
+            )
+            moved_total += moved
+            if moved < self.settings.batch_size or self._stop.is_set():
+                break
+        return moved_total
+
     def run_forever(self, stop: threading.Event) -> None:
-        """Tick until `stop` is set, sleeping while there is nothing to do."""
+        """Tick until `stop` is set, then release this worker's leases and record that it stopped.
+
+        A failed tick is retried with exponential backoff, logged once per
+        streak of failures, so that the worker outlives a database restart.
+        """
+        self._stop = stop
         logger.info("Worker %s started.", self.worker_id, extra={"action": "worker_started", "worker": self.worker_id})
         while not stop.is_set():
-            if self._tick_or_log() == 0:
+            try:
+                handled = self._step()
+            except Exception as exc:  # noqa: BLE001 - a long-running worker logs, waits and tries again
+                stop.wait(self._streak.failed(exc))
+                continue
+            self._streak.succeeded()
+            if handled == 0:
                 stop.wait(self.settings.idle_sleep_seconds)
-        logger.info("Worker %s stopped.", self.worker_id, extra={"action": "worker_stopped", "worker": self.worker_id})
+        self._shut_down()
 
-    def _tick_or_log(self) -> int:
+    def drain(self) -> int:
+        """Tick until nothing is due now, then stop as run_forever does; return the number of ticks."""
+        self._keep_alive()
+        ticks = 0
+        while self.tick():
+            ticks += 1
+        self._shut_down()
+        return ticks
+
+    def _step(self) -> int:
+        if self._streak.failures:
+            # Work that the failed ticks claimed is lost with them, so other
+            # workers may take it now instead of when the leases expire.
+            self._release_leases()
+        self._keep_alive()
+        return self.tick()
+
+    def _keep_alive(self) -> None:
+        """Insert this worker's row on first use, then refresh its heartbeat every few seconds."""
+        now = time.monotonic()
+        if self._last_heartbeat is not None and now - self._last_heartbeat < self.settings.heartbeat_seconds:
+            return
+        # Heartbeats are wall time even for a worker on a virtual clock, because they record when the process was alive.
+        wall = datetime.now(UTC)
+        with self.engine.begin() as conn:
+            if self._registered:
+                worker_queries.beat(conn, self.worker_id, now=wall)
+            else:
+                worker_queries.register(conn, self.worker_id, host=socket.gethostname(), pid=os.getpid(), now=wall)
+        self._registered = True
+        self._last_heartbeat = now
+
+    def _release_leases(self) -> tuple[int, int]:
+        with self.engine.begin() as conn:
+            released = worker_queries.release_leases(conn, self.worker_id, now=self.clock.now())
+        if any(released):
+            logger.info(
+                "Worker %s released the leases of %d recipients and %d actions.", self.worker_id, *released,
+                extra={"action": "leases_released", "worker": self.worker_id},
+            )
+        return released
+
+    def _shut_down(self) -> None:
+        extra = {"action": "worker_stopped", "worker": self.worker_id}
         try:
-            return self.tick()
-        except OperationalError:
-            # A deadlock or a lost connection rolls back only the transaction it hit,
-            # and leases hand any half-done work to a later tick, so the worker goes on.
-            logger.exception(
-                "A tick of worker %s failed on the database; trying again.", self.worker_id,
-                extra={"action": "tick_failed", "worker": self.worker_id},
+            self._release_leases()
+            with self.engine.begin() as conn:
+                worker_queries.mark_stopped(conn, self.worker_id, now=datetime.now(UTC))
+        except DBAPIError as exc:
+            logger.warning(
+                "Worker %s stopped without releasing its leases, because the database failed: %s. "
+                "Other workers take its work over when the leases expire, within %d s.",
+                self.worker_id, str(exc.orig or exc).strip().splitlines()[0],
+                self.settings.lease.total_seconds(), extra=extra,
             )
-            return 0
-        except Exception:  # noqa: BLE001 - a long-running worker logs a bug and keeps serving other runs
-            logger.exception(
-                "A tick of worker %s failed; trying again.", self.worker_id,
-                extra={"action": "tick_failed", "worker": self.worker_id},
-            )
-            return 0
+            return
+        logger.info("Worker %s stopped.", self.worker_id, extra=extra)
 
     def run_until_finished(self, run_id: int, *, max_ticks: int = 10_000_000) -> None:
         """On a virtual clock, tick and jump ahead in time until the run finishes."""

@@ -206,10 +206,15 @@ def list_page(
     status: str | None = None,
     node: str | None = None,
     search: str | None = None,
+    phone: str | None = None,
     after_id: int = 0,
     limit: int = 50,
 ) -> list[dict[str, Any]]:
-    """Return one page of a run's recipients in id order, after `after_id` (keyset)."""
+    """Return one page of a run's recipients in id order, after `after_id` (keyset).
+
+    `search` is a substring of the phone number or a text field, which scans
+    the run's rows; `phone`, an exact E.164 number, is one index lookup.
+    """
     query = (
         select(recipients)
         .where(recipients.c.run_id == run_id, recipients.c.id > after_id)
@@ -222,4 +227,25 @@ def list_page(
         query = query.where(recipients.c.current_node == node)
     if search:
         query = query.where(recipients.c.search_text.contains(search.lower(), autoescape=True))
+    if phone:
+        query = query.where(recipients.c.phone_number == phone)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def find_by_client_key(conn: Connection, run_id: int, client_key: str) -> dict[str, Any] | None:
+    """Return the run's recipient added with this idempotency key, or None."""
+    query = select(recipients).where(recipients.c.run_id == run_id, recipients.c.client_key == client_key)
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def find_by_phone(conn: Connection, run_id: int, phone_number: str) -> dict[str, Any] | None:
+    """Return the run's recipient with this E.164 number, or None."""
+    query = select(recipients).where(recipients.c.run_id == run_id, recipients.c.phone_number == phone_number)
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def insert_one(conn: Connection, values: dict[str, Any]) -> int:
+    """Insert one recipient and return its id."""
+    return int(conn.execute(insert(recipients).values(**values)).inserted_primary_key[0])

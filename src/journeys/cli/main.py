@@ -16,8 +16,8 @@ from pathlib import Path
 import typer
 
 from journeys.cli import journey_commands, recipient_commands, registry_commands, run_commands, simulation_commands, worker_commands
+from journeys.cli.auth_commands import apikey_app, user_app
 from journeys import logs
-from journeys.cli.serve_command import serve
 from journeys.cli.output import error_console
 from journeys.errors import JourneysError
 
@@ -33,12 +33,13 @@ app.add_typer(run_commands.app, name="run")
 app.add_typer(recipient_commands.app, name="recipient")
 app.add_typer(registry_commands.numbers, name="number")
 app.add_typer(registry_commands.agents, name="agent")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
 app.add_typer(worker_commands.db_app, name="db")
 app.command("stats")(recipient_commands.stats)
 app.command("simulate")(simulation_commands.simulate)
 app.command("demo")(simulation_commands.demo)
 app.command("worker")(worker_commands.worker)
-app.command("serve")(serve)
 
 ERROR_LOG = Path(tempfile.gettempdir()) / "journeys-errors.log"
 

@@ -18,6 +18,7 @@ import typer
 from journeys.cli import journey_commands, recipient_commands, registry_commands, run_commands, simulation_commands, worker_commands
 from journeys.cli.auth_commands import apikey_app, user_app
 from journeys import logs
+from journeys.cli.serve_command import serve
 from journeys.cli.output import error_console
 from journeys.errors import JourneysError
 
@@ -40,6 +41,7 @@ app.command("stats")(recipient_commands.stats)
 app.command("simulate")(simulation_commands.simulate)
 app.command("demo")(simulation_commands.demo)
 app.command("worker")(worker_commands.worker)
+app.command("serve")(serve)
 
 ERROR_LOG = Path(tempfile.gettempdir()) / "journeys-errors.log"
 

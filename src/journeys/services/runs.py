@@ -19,6 +19,7 @@ from journeys.domain.localtime import local_to_utc
 from journeys.domain.settings import RunSettings
 from journeys.errors import ConflictError
 from journeys.providers.registry import Providers
+from journeys.providers.twilio_settings import check_twilio_ready
 from journeys.providers.webhook_readiness import check_webhook_run
 from journeys.storage import actions as action_queries
 from journeys.storage import journeys as journey_queries
@@ -99,12 +100,16 @@ def schedule_run(
 
 
 def check_provider_ready(conn: Connection, run: dict[str, Any], config: Settings | None) -> None:
-    """Raise ConflictError if the run's provider lacks a setting its requests need.
+    """Raise an error if the run's provider lacks a setting its requests need.
 
     Checked when a run is started or scheduled, not when a scheduled run's time
-    comes: a failure then would have no one to report to.
+    comes: a failure then would have no one to report to. Webhook runs raise
+    ConflictError; Twilio runs raise TwilioNotConfiguredError.
     """
-    if RunSettings.model_validate(run["settings"]).provider != "webhook":
+    provider = RunSettings.model_validate(run["settings"]).provider
+    if provider == "twilio":
+        check_twilio_ready(config or load_settings())
+    if provider != "webhook":
         return
     document = JourneyDocument.model_validate(journey_queries.get_document(conn, run["journey_id"]))
     check_webhook_run(conn, run["id"], document, config or load_settings())

@@ -27,7 +27,7 @@ from journeys.engine.worker import Worker
 from journeys.providers.registry import Providers
 from journeys.providers.webhook import WebhookProvider
 from journeys.services import runs as run_service
-from journeys.storage import webhooks as webhook_queries
+from journeys.storage import registry as registry_queries
 from live_server import LiveServer
 
 AGENT_SECRET = "agent-secret-8d1f0c2b7e94a6"
@@ -60,7 +60,7 @@ class WebhookBench:
 
     def set_agent(self, url: str | None, secret: str | None = AGENT_SECRET) -> None:
         with self.engine.begin() as conn:
-            webhook_queries.set_agent_webhook(conn, AGENT, url=url, secret=secret)
+            registry_queries.update_agent(conn, AGENT, webhook_url=url, webhook_secret=secret)
 
     def start(self, document: dict[str, Any], rows: list[dict[str, Any]] | int = 1) -> int:
         """Create, import and start a webhook run with this server's settings; return its id."""

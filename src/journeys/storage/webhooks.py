@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from journeys.storage.schema import actions, agents, runs
 
@@ -18,14 +18,6 @@ def agent_endpoints(conn: Connection, names: Sequence[str]) -> dict[str, dict[st
         agents.c.name.in_(sorted(set(names)))
     )
     return {row["name"]: dict(row) for row in conn.execute(query).mappings()}
-
-
-def set_agent_webhook(conn: Connection, name: str, *, url: str | None, secret: str | None) -> bool:
-    """Set an agent's webhook URL and signing secret; return False if there is no such agent."""
-    result = conn.execute(
-        update(agents).where(agents.c.name == name).values(webhook_url=url, webhook_secret=secret)
-    )
-    return bool(result.rowcount)
 
 
 def find_action(conn: Connection, action_id: int) -> dict[str, Any] | None:

@@ -1,0 +1,173 @@
+"""Signed callbacks from voice-agent platforms: call results and SMS delivery statuses.
+
+A platform posts to the `callback_url` it was given with each request. The
+signature is checked against the raw body before the body is read, with the
+agent's secret for calls and the SMS webhook secret for SMS. Each callback is
+logged before it is applied, and applying it is idempotent, so a platform may
+retry until it gets a 2xx response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import Engine
+
+from journeys.api import deps
+from journeys.config import Settings
+from journeys.engine import callbacks
+from journeys.engine.catalog import Catalog
+from journeys.errors import NotFoundError
+from journeys.providers.signing import InvalidSignatureError, verify
+from journeys.providers.webhook_reports import report_for_action
+from journeys.storage import webhooks as queries
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(tags=["webhooks"])
+
+ActionKind = Literal["call", "sms"]
+
+
+class UnknownActionError(NotFoundError):
+    """A callback for an action that this server did not send to a webhook platform."""
+
+    code = "unknown_action"
+
+
+class RejectionLog:
+    """Logs rejected callbacks: a burst of lines, then one per second, each counting those left out.
+
+    Anyone can post a bad signature, so this keeps a flood of them from flooding the log.
+    """
+
+    def __init__(self, burst: int = 20, per_second: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._burst = float(burst)
+        self._per_second = per_second
+        self._monotonic = monotonic
+        self._tokens = float(burst)
+        self._updated = monotonic()
+        self._skipped = 0
+        self._lock = threading.Lock()
+
+    def warn(self, kind: ActionKind, action_id: int, reason: Exception, ids: dict[str, Any]) -> None:
+        with self._lock:
+            now = self._monotonic()
+            self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._per_second)
+            self._updated = now
+            if self._tokens < 1:
+                self._skipped += 1
+                return
+            self._tokens -= 1
+            skipped, self._skipped = self._skipped, 0
+        logger.warning(
+            "Rejected a %s callback for action %d: %s (%d earlier rejections not logged).",
+            kind, action_id, reason, skipped, extra={"action": "callback_rejected", **ids},
+        )
+
+
+_rejections = RejectionLog()
+
+
+class CallbackAnswer(BaseModel):
+    """Whether the callback changed its action: false for a duplicate or a status older than the one recorded."""
+
+    applied: bool
+
+
+@router.post("/webhooks/agent/calls/{action_id}", response_model=CallbackAnswer)
+async def call_callback(action_id: int, request: Request) -> CallbackAnswer:
+    """Receive a call's status or result from the agent's platform."""
+    return await _receive(request, action_id, "call")
+
+
+@router.post("/webhooks/agent/sms/{action_id}", response_model=CallbackAnswer)
+async def sms_callback(action_id: int, request: Request) -> CallbackAnswer:
+    """Receive an SMS's delivery status from the SMS webhook."""
+    return await _receive(request, action_id, "sms")
+
+
+async def _receive(request: Request, action_id: int, kind: ActionKind) -> CallbackAnswer:
+    # The signature covers the exact bytes, so the body is read raw, before any parsing.
+    body = await request.body()
+    applied = await run_in_threadpool(
+        _apply, deps.engine(request), deps.catalog(request), deps.config(request),
+        action_id, kind, dict(request.headers), body, deps.now(request),
+    )
+    return CallbackAnswer(applied=applied)
+
+
+def _apply(
+    engine: Engine, catalog: Catalog, config: Settings, action_id: int, kind: ActionKind,
+    headers: dict[str, str], body: bytes, now: datetime,
+) -> bool:
+    action, secret = _action_and_secret(engine, action_id, kind, config)
+    ids = {"run_id": action["run_id"], "recipient_id": action["recipient_id"], "action_id": action_id}
+    try:
+        if secret is None:
+            raise InvalidSignatureError(_no_secret_message(action, kind))
+        verify(secret, headers, body, now, config.webhook_replay_window_seconds)
+    except InvalidSignatureError as exc:
+        _rejections.warn(kind, action_id, exc, ids)
+        raise
+
+    try:
+        report = report_for_action(action, _parse(body))
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from exc
+    return callbacks.receive(engine, catalog, "webhook", report, now=now)
+
+
+def _action_and_secret(
+    engine: Engine, action_id: int, kind: ActionKind, config: Settings
+) -> tuple[dict[str, Any], str | None]:
+    with engine.connect() as conn:
+        action = queries.find_action(conn, action_id)
+        if action is None or action["provider"] != "webhook" or action["kind"] != kind:
+            raise UnknownActionError(_unknown_message(action_id, kind, action))
+        if kind == "sms":
+            secret = config.webhook_sms_secret.get_secret_value() if config.webhook_sms_secret else None
+            return action, secret
+        agent = (action["request"] or {}).get("agent")
+        endpoint = queries.agent_endpoints(conn, [agent] if agent else []).get(agent or "")
+    return action, (endpoint or {}).get("webhook_secret") or None
+
+
+def _parse(body: bytes) -> Any:
+    """Return the JSON body as a dict; raise RequestValidationError (a 422 response) if it does not fit."""
+    try:
+        parsed = json.loads(body)
+    except ValueError as exc:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": f"the body is not valid JSON ({exc})", "type": "json_invalid"}]
+        ) from exc
+    if not isinstance(parsed, dict):
+        raise RequestValidationError([{"loc": ("body",), "msg": "the body must be a JSON object", "type": "dict_type"}])
+    return parsed
+
+
+def _unknown_message(action_id: int, kind: ActionKind, action: dict[str, Any] | None) -> str:
+    if action is None:
+        return f"action {action_id} not found; post to the callback_url that came with the request"
+    if action["provider"] != "webhook":
+        return f"action {action_id} was sent through the {action['provider']} provider, not the webhook provider"
+    other = "calls" if action["kind"] == "call" else "sms"
+    return f"action {action_id} is a {action['kind']}, not a {kind}; post it to /webhooks/agent/{other}/{action_id}"
+
+
+def _no_secret_message(action: dict[str, Any], kind: ActionKind) -> str:
+    if kind == "sms":
+        return "no SMS webhook secret is set (JOURNEYS_WEBHOOK_SMS_SECRET), so no SMS callback can be verified"
+    agent = (action["request"] or {}).get("agent")
+    return f"agent {agent!r} has no webhook secret, so its callbacks cannot be verified; set one on the agent"

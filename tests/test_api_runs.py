@@ -150,3 +150,11 @@ def test_commands_on_unknown_run_are_404(api: FastAPI) -> None:
         for command in ("start", "unschedule", "pause", "resume", "cancel"):
             response = client.post(f"/api/runs/999/{command}")
             assert response.status_code == 404, command
+
+
+def test_id_beyond_64_bits_is_422(api: FastAPI) -> None:
+    with client_as(api, "viewer") as client:
+        response = client.get(f"/api/runs/{2**64}")
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "path.run_id"

@@ -7,6 +7,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.params import RowId
 from journeys.export import iter_csv_bytes, iter_event_rows, iter_recipient_rows
 
 router = APIRouter(tags=["runs"])
@@ -21,7 +22,7 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
     dependencies=[Depends(security.viewer)],
 )
 def export_run(
-    run_id: int,
+    run_id: RowId,
     events: bool = Query(False, description="Export the event history instead of one row per recipient."),
     engine: Engine = Depends(deps.engine),
 ) -> StreamingResponse:

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from journeys.api import deps, security
+from journeys.api.params import RowId
 from journeys.api.models.imports import ImportForm, ImportPreview, ImportResult, PreviewRow
 from journeys.api.uploads import spooled_form
 from journeys.config import Settings
@@ -49,7 +50,7 @@ def _form_schema() -> dict[str, Any]:
     dependencies=[Depends(security.operator)],
 )
 async def create_import(
-    run_id: int,
+    run_id: RowId,
     request: Request,
     response: Response,
     engine: Engine = Depends(deps.engine),
@@ -121,7 +122,7 @@ def _options(fields: ImportForm, upload: UploadFile) -> ImportOptions:
     )
 
 
-def _preview(engine: Engine, run_id: int, stream: BinaryIO, options: ImportOptions) -> ImportPreview:
+def _preview(engine: Engine, run_id: RowId, stream: BinaryIO, options: ImportOptions) -> ImportPreview:
     found = preview_file(stream, options)
     with engine.connect() as conn:
         run = run_queries.get_run(conn, run_id)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.params import MAX_ID, RowId
 from journeys.api.models.journeys import (
     DOCUMENT_EXAMPLE,
     Journey,
@@ -64,8 +65,8 @@ def validate_journey(document: dict[str, Any] = DocumentBody, engine: Engine = D
 
 @router.get("/{journey_id}", response_model=Journey, dependencies=[Depends(security.viewer)])
 def get_journey(
-    journey_id: int,
-    version: int | None = Query(None, ge=1, description="The version to return; the current one by default."),
+    journey_id: RowId,
+    version: int | None = Query(None, ge=1, le=MAX_ID, description="The version to return; the current one by default."),
     engine: Engine = Depends(deps.engine),
 ) -> Journey:
     """Return a journey with the document of its current version, or of `version`."""
@@ -74,7 +75,7 @@ def get_journey(
 
 @router.put("/{journey_id}", response_model=Journey, dependencies=[Depends(security.operator)])
 def update_journey(
-    journey_id: int,
+    journey_id: RowId,
     document: dict[str, Any] = DocumentBody,
     engine: Engine = Depends(deps.engine),
     now: datetime = Depends(deps.now),
@@ -89,14 +90,14 @@ def update_journey(
 
 
 @router.delete("/{journey_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(security.operator)])
-def delete_journey(journey_id: int, engine: Engine = Depends(deps.engine)) -> Response:
+def delete_journey(journey_id: RowId, engine: Engine = Depends(deps.engine)) -> Response:
     """Delete a journey with its versions and its draft and finished runs; a live run gets 409."""
     service.delete_journey(engine, journey_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{journey_id}/versions", response_model=list[JourneyVersion], dependencies=[Depends(security.viewer)])
-def list_versions(journey_id: int, engine: Engine = Depends(deps.engine)) -> list[JourneyVersion]:
+def list_versions(journey_id: RowId, engine: Engine = Depends(deps.engine)) -> list[JourneyVersion]:
     """List a journey's versions, newest first."""
     with engine.connect() as conn:
         queries.get_journey(conn, journey_id)
@@ -105,8 +106,8 @@ def list_versions(journey_id: int, engine: Engine = Depends(deps.engine)) -> lis
 
 @router.get("/{journey_id}/stats", response_model=StatsOut, dependencies=[Depends(security.viewer)])
 def get_stats(
-    journey_id: int,
-    run: int | None = Query(None, description="Only this run of the journey."),
+    journey_id: RowId,
+    run: int | None = Query(None, ge=1, le=MAX_ID, description="Only this run of the journey."),
     since: datetime | None = Query(None, description="Count facts from this time on (ISO 8601 with offset)."),
     until: datetime | None = Query(None, description="Count facts before this time (ISO 8601 with offset)."),
     engine: Engine = Depends(deps.engine),
@@ -118,7 +119,7 @@ def get_stats(
 
 
 @router.get("/{journey_id}/runs", response_model=list[Run], dependencies=[Depends(security.viewer)])
-def list_runs(journey_id: int, engine: Engine = Depends(deps.engine)) -> list[Run]:
+def list_runs(journey_id: RowId, engine: Engine = Depends(deps.engine)) -> list[Run]:
     """List a journey's runs, newest first."""
     with engine.connect() as conn:
         queries.get_journey(conn, journey_id)
@@ -127,7 +128,7 @@ def list_runs(journey_id: int, engine: Engine = Depends(deps.engine)) -> list[Ru
 
 @router.post("/{journey_id}/runs", response_model=Run, status_code=status.HTTP_201_CREATED, dependencies=[Depends(security.operator)])
 def create_run(
-    journey_id: int,
+    journey_id: RowId,
     body: RunCreate,
     engine: Engine = Depends(deps.engine),
     now: datetime = Depends(deps.now),
@@ -138,7 +139,7 @@ def create_run(
         return Run.model_validate(run_queries.get_run(conn, run_id))
 
 
-def _read_journey(engine: Engine, journey_id: int, version: int | None) -> Journey:
+def _read_journey(engine: Engine, journey_id: RowId, version: int | None) -> Journey:
     with engine.connect() as conn:
         journey = queries.get_journey(conn, journey_id)
         shown = version or journey["current_version"]

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Connection, Engine
 
 from journeys.api import deps, security
+from journeys.api.params import RowId
 from journeys.api.cursor import decode_cursor, encode_cursor
 from journeys.api.models.recipients import Recipient, RecipientCreate, RecipientPage, RecipientSummary
 from journeys.domain.phones import InvalidPhoneError, parse_phone
@@ -27,7 +28,7 @@ MAX_PAGE_SIZE = 500
 
 @router.get("/api/runs/{run_id}/recipients", response_model=RecipientPage, dependencies=[Depends(security.viewer)])
 def list_recipients(
-    run_id: int,
+    run_id: RowId,
     status_: RecipientStatus | None = Query(None, alias="status", description="Only recipients with this status."),
     node: str | None = Query(None, max_length=100, description="Only recipients on this node."),
     q: str | None = Query(
@@ -66,7 +67,7 @@ def list_recipients(
     dependencies=[Depends(security.operator)],
 )
 def create_recipient(
-    run_id: int,
+    run_id: RowId,
     body: RecipientCreate,
     response: Response,
     engine: Engine = Depends(deps.engine),
@@ -92,7 +93,7 @@ def create_recipient(
 
 
 @router.get("/api/recipients/{recipient_id}", response_model=Recipient, dependencies=[Depends(security.viewer)])
-def get_recipient(recipient_id: int, engine: Engine = Depends(deps.engine)) -> Recipient:
+def get_recipient(recipient_id: RowId, engine: Engine = Depends(deps.engine)) -> Recipient:
     """Return a recipient's data, state and event timeline, oldest event first."""
     with engine.connect() as conn:
         row = recipient_queries.get_one(conn, recipient_id)

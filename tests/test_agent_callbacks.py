@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from engine_helpers import (
     NOW,
@@ -343,3 +344,20 @@ def test_rejection_log_limits_lines(caplog: pytest.LogCaptureFixture) -> None:
     assert messages[0] == "Rejected a call callback for action 7: wrong signature (0 earlier rejections not logged)."
     assert messages[2] == "Rejected a call callback for action 7: wrong signature (3 earlier rejections not logged)."
     assert all(record.action_id == 7 for record in caplog.records)
+
+
+def test_callbacks_observe_latency(bench: WebhookBench) -> None:
+    _, (action,) = bench.dispatch(call_journey())
+    count_before, sum_before = latency_sample("count"), latency_sample("sum")
+
+    bench.post(action, ANSWERED)
+    bench.post_raw(action["id"], BODY, {})
+
+    assert latency_sample("count") == count_before + 2
+    assert latency_sample("sum") > sum_before
+
+
+def latency_sample(suffix: str) -> float:
+    """Return this process's webhook callback latency `count` or `sum`, as /metrics shows it."""
+    value = REGISTRY.get_sample_value(f"journeys_callback_latency_seconds_{suffix}", {"provider": "webhook"})
+    return value or 0.0

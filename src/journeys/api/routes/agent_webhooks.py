@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Engine
 
 from journeys.api import deps
+from journeys.api.metrics import CALLBACK_LATENCY
 from journeys.config import Settings
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
@@ -98,13 +99,18 @@ async def sms_callback(action_id: int, request: Request) -> CallbackAnswer:
 
 
 async def _receive(request: Request, action_id: int, kind: ActionKind) -> CallbackAnswer:
-    # The signature covers the exact bytes, so the body is read raw, before any parsing.
-    body = await request.body()
-    applied = await run_in_threadpool(
-        _apply, deps.engine(request), deps.catalog(request), deps.config(request),
-        action_id, kind, dict(request.headers), body, deps.now(request),
-    )
-    return CallbackAnswer(applied=applied)
+    started = time.perf_counter()
+    try:
+        # The signature covers the exact bytes, so the body is read raw, before any parsing.
+        body = await request.body()
+        applied = await run_in_threadpool(
+            _apply, deps.engine(request), deps.catalog(request), deps.config(request),
+            action_id, kind, dict(request.headers), body, deps.now(request),
+        )
+        return CallbackAnswer(applied=applied)
+    finally:
+        # Rejected callbacks count too, since they take the server's time as well.
+        CALLBACK_LATENCY.labels(provider="webhook").observe(time.perf_counter() - started)
 
 
 def _apply(

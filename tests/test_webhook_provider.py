@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from api_helpers import client_as, make_app
 from engine_helpers import (
     AGENT,
     NOW,
@@ -397,6 +398,22 @@ def test_schedule_checks_webhook_settings(bench: WebhookBench) -> None:
         )
 
     assert run_row(bench.engine, run_id)["status"] == "draft"
+
+
+def test_api_start_uses_server_settings(bench: WebhookBench) -> None:
+    ready = new_run(bench.engine, bench.tmp_path, call_journey(), 1, run_settings=WEBHOOK_RUN)
+    document = journey(start("text"), sms("text", "done"), end())
+    missing_sms = new_run(bench.engine, bench.tmp_path, document, 1, run_settings=WEBHOOK_RUN)
+    app = make_app(bench.engine, clock=bench.clock, webhook_allowed_hosts=["127.0.0.1"])
+
+    with client_as(app, "operator") as client:
+        started = client.post(f"/api/runs/{ready}/start")
+        rejected = client.post(f"/api/runs/{missing_sms}/start")
+
+    assert started.status_code == 200
+    assert started.json()["status"] == "running"
+    assert rejected.status_code == 409
+    assert "no SMS webhook is set" in rejected.json()["message"]
 
 
 def test_simulator_run_needs_no_webhook(engine: Engine, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from journeys.api import deps, security
 from journeys.api.params import RowId
 from journeys.api.models.runs import Run, RunDetail, ScheduleRequest
+from journeys.config import Settings
 from journeys.providers.registry import Providers
 from journeys.services import runs as service
 from journeys.storage import runs as run_queries
@@ -37,17 +38,21 @@ def delete_run(run_id: RowId, engine: Engine = Depends(deps.engine)) -> Response
 
 
 @router.post("/{run_id}/start", response_model=Run, dependencies=[Depends(security.operator)])
-def start_run(run_id: RowId, engine: Engine = Depends(deps.engine), now: datetime = Depends(deps.now)) -> Run:
+def start_run(
+    run_id: RowId, engine: Engine = Depends(deps.engine), now: datetime = Depends(deps.now),
+    config: Settings = Depends(deps.config),
+) -> Run:
     """Start a draft or scheduled run now; the worker moves its recipients."""
-    return _run(service.start_run(engine, run_id, now=now))
+    return _run(service.start_run(engine, run_id, now=now, config=config))
 
 
 @router.post("/{run_id}/schedule", response_model=Run, dependencies=[Depends(security.operator)])
 def schedule_run(
-    run_id: RowId, body: ScheduleRequest, engine: Engine = Depends(deps.engine), now: datetime = Depends(deps.now)
+    run_id: RowId, body: ScheduleRequest, engine: Engine = Depends(deps.engine), now: datetime = Depends(deps.now),
+    config: Settings = Depends(deps.config),
 ) -> Run:
     """Schedule a draft run for a local time; a time clocks skip gets 422 naming the next valid one."""
-    return _run(service.schedule_run(engine, run_id, local_time=body.at, timezone=body.timezone, now=now))
+    return _run(service.schedule_run(engine, run_id, local_time=body.at, timezone=body.timezone, now=now, config=config))
 
 
 @router.post("/{run_id}/unschedule", response_model=Run, dependencies=[Depends(security.operator)])

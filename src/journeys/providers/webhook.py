@@ -237,14 +237,7 @@ def call_start_body(request: ActionRequest, public_url: str) -> dict[str, Any]:
     """Return the `call.start` request body for one call."""
     payload = request.payload
     return {
-        "type": "call.start",
-        "idempotency_key": idempotency_key(request.action_id),
-        "action_id": request.action_id,
-        "run_id": request.run_id,
-        "recipient_id": request.recipient_id,
-        "node_id": request.node_id,
-        "to": request.to_number,
-        "from": request.from_number,
+        **_send_fields("call.start", request),
         "extension": payload.get("extension"),
         "agent": payload.get("agent"),
         "variables": payload.get("variables") or {},
@@ -261,7 +254,18 @@ def sms_send_body(request: ActionRequest, public_url: str) -> dict[str, Any]:
     """Return the `sms.send` request body for one SMS."""
     payload = request.payload
     return {
-        "type": "sms.send",
+        **_send_fields("sms.send", request),
+        "message": payload.get("message"),
+        "segments": payload.get("segments"),
+        "encoding": payload.get("encoding"),
+        "callback_url": f"{public_url}/webhooks/agent/sms/{request.action_id}",
+    }
+
+
+def _send_fields(type_: str, request: ActionRequest) -> dict[str, Any]:
+    """Return the fields that call.start and sms.send share: the key, the ids and the numbers."""
+    return {
+        "type": type_,
         "idempotency_key": idempotency_key(request.action_id),
         "action_id": request.action_id,
         "run_id": request.run_id,
@@ -269,10 +273,6 @@ def sms_send_body(request: ActionRequest, public_url: str) -> dict[str, Any]:
         "node_id": request.node_id,
         "to": request.to_number,
         "from": request.from_number,
-        "message": payload.get("message"),
-        "segments": payload.get("segments"),
-        "encoding": payload.get("encoding"),
-        "callback_url": f"{public_url}/webhooks/agent/sms/{request.action_id}",
     }
 
 

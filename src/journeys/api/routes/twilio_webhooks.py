@@ -15,9 +15,9 @@ import logging
 import threading
 import time
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy import Engine
 from starlette.datastructures import FormData
 from twilio.request_validator import RequestValidator
@@ -41,6 +41,8 @@ SIGNATURE_HEADER = "X-Twilio-Signature"
 # Form fields left out of the callback log: the account SID is the same on
 # every callback and is no business of anyone who reads the log.
 _UNLOGGED_FIELDS = frozenset({"AccountSid"})
+# Action ids are 64-bit database keys; a larger number cannot name one.
+ActionId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 _RESPONSES: dict[int | str, dict[str, Any]] = {
     204: {"description": "The callback was logged, or ignored if it names no known action."},
     403: {"description": "The X-Twilio-Signature header is missing or wrong (code `invalid_signature`)."},
@@ -106,7 +108,7 @@ def _signed_url(request: Request, public_url: str) -> str:
 @router.post("/webhooks/twilio/calls/{action_id}", status_code=204, responses=_RESPONSES)
 def call_status(
     request: Request,
-    action_id: int,
+    action_id: ActionId,
     form: FormData = Depends(signed_form),
     engine: Engine = Depends(deps.engine),
     catalog: Catalog = Depends(deps.catalog),
@@ -135,7 +137,7 @@ def call_status(
 @router.post("/webhooks/twilio/calls/{action_id}/amd", status_code=204, responses=_RESPONSES)
 def machine_verdict(
     request: Request,
-    action_id: int,
+    action_id: ActionId,
     form: FormData = Depends(signed_form),
     engine: Engine = Depends(deps.engine),
     catalog: Catalog = Depends(deps.catalog),
@@ -175,7 +177,7 @@ def machine_verdict(
 @router.post("/webhooks/twilio/sms/{action_id}", status_code=204, responses=_RESPONSES)
 def sms_status(
     request: Request,
-    action_id: int,
+    action_id: ActionId,
     form: FormData = Depends(signed_form),
     engine: Engine = Depends(deps.engine),
     catalog: Catalog = Depends(deps.catalog),

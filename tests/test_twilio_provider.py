@@ -17,7 +17,9 @@ from engine_helpers import (
 )
 from fakes.twilio_api import Rejection
 from journeys.config import Settings
+from journeys.engine.worker import Worker
 from journeys.errors import InvalidInputError
+from journeys.providers.registry import Providers
 from journeys.providers.twilio import TwilioProvider
 from journeys.providers.twilio_settings import TwilioNotConfiguredError
 from journeys.services import runs as run_service
@@ -323,3 +325,32 @@ def test_credentials_never_logged(bench: TwilioBench, caplog: pytest.LogCaptureF
     assert ours
     assert not [record.getMessage() for record in ours if ACCOUNT_SID in record.getMessage()]
     assert repr(bench.config).count(AUTH_TOKEN) == 0
+
+
+def test_cancel_without_credentials_still_cancels(bench: TwilioBench, caplog: pytest.LogCaptureFixture) -> None:
+    run_id = bench.start(greeting_journey(), rows())
+    bench.dispatch(run_id)
+    unconfigured = Providers(bench.engine, Settings(database_url="sqlite://", public_url=PUBLIC_URL))
+
+    run = run_service.cancel_run(bench.engine, run_id, now=bench.clock.now(), providers=unconfigured)
+
+    assert run["status"] == "cancelled"
+    assert bench.fake.requests_to("POST", r"/Calls/CA") == []
+    assert "(1 in progress)" in caplog.text
+    assert "JOURNEYS_TWILIO_ACCOUNT_SID" in caplog.text
+
+
+def test_worker_without_credentials_dials_once(bench: TwilioBench) -> None:
+    run_id = bench.start(greeting_journey(), rows())
+    unconfigured = Providers(bench.engine, Settings(database_url="sqlite://", public_url=PUBLIC_URL))
+
+    with pytest.raises(TwilioNotConfiguredError):
+        Worker(bench.engine, bench.clock, providers=unconfigured).tick()
+    [action] = action_rows(bench.engine, run_id)
+    assert action["status"] == "dispatching"
+
+    bench.clock.advance(timedelta(seconds=61))
+    [action] = bench.dispatch(run_id)
+
+    assert action["status"] == "in_progress"
+    assert len(bench.fake.requests_to("POST", CALLS)) == 1

@@ -17,7 +17,7 @@ from journeys.domain.document import JourneyDocument
 from journeys.domain.lifecycle import check_transition
 from journeys.domain.localtime import local_to_utc
 from journeys.domain.settings import RunSettings
-from journeys.errors import ConflictError
+from journeys.errors import ConflictError, JourneysError
 from journeys.providers.registry import Providers
 from journeys.providers.twilio_settings import check_twilio_ready
 from journeys.providers.webhook_readiness import check_webhook_run
@@ -171,8 +171,19 @@ def _transition(engine: Engine, run_id: int, command, now: datetime, **values: A
 
 
 def _hang_up(providers: Providers, run: dict[str, Any], action_ids: list[int], now: datetime) -> int:
+    if not action_ids:
+        return 0
     settings = RunSettings.model_validate(run["settings"])
-    provider = providers.for_run(run["id"], settings)
+    try:
+        provider = providers.for_run(run["id"], settings)
+    except JourneysError as exc:
+        # The cancel is committed already, so an unusable provider (such as
+        # Twilio without credentials here) only leaves its calls to run out.
+        logger.error(
+            "Could not hang up the calls of run %d (%d in progress): %s", run["id"], len(action_ids), exc,
+            extra={"action": "hang_up_failed", "run_id": run["id"]},
+        )
+        return 0
     hung_up = 0
     for action_id in action_ids:
         try:

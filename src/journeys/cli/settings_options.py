@@ -23,7 +23,7 @@ DefaultTimezoneOption = Annotated[
     str, typer.Option("--default-timezone", help="IANA zone used when a recipient's zone is unknown or ambiguous.")
 ]
 MaxConcurrentOption = Annotated[int, typer.Option("--max-concurrent-calls", help="Calls of this run in progress at once.")]
-ProviderOption = Annotated[str, typer.Option("--provider", help="Provider that places calls and SMS: simulator.")]
+ProviderOption = Annotated[str, typer.Option("--provider", help="Provider that places calls and SMS: simulator (the default), twilio or webhook.")]
 OutcomesOption = Annotated[
     str | None, typer.Option("--outcomes", help="Simulator call outcome weights, e.g. answered=0.5,voicemail=0.2,no_answer=0.3.")
 ]

@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from sqlalchemy import Engine
@@ -246,12 +246,8 @@ def _rejections(request: Request) -> _RejectionLog:
 
 
 def _provider(request: Request) -> TwilioProvider:
-    """Return the app's Twilio provider, built on first use because it needs the credentials."""
-    provider = getattr(request.app.state, "twilio_provider", None)
-    if provider is None:
-        provider = TwilioProvider(deps.engine(request), deps.config(request))
-        request.app.state.twilio_provider = provider
-    return provider
+    """Return the app's Twilio provider, the one its cancels hang up calls with."""
+    return cast(TwilioProvider, deps.providers(request).by_name("twilio"))
 
 
 def _text(value: Any) -> str | None:

@@ -354,3 +354,19 @@ def test_worker_without_credentials_dials_once(bench: TwilioBench) -> None:
 
     assert action["status"] == "in_progress"
     assert len(bench.fake.requests_to("POST", CALLS)) == 1
+
+
+def test_lookup_finds_interrupted_sms(bench: TwilioBench) -> None:
+    bench.fake.drop_responses = 1
+    run_id = bench.start(journey(start("text"), sms("text", "done"), end()), rows())
+
+    [action] = bench.dispatch(run_id)
+    assert action["status"] == "dispatching"
+
+    bench.clock.advance(timedelta(seconds=61))
+    [action] = bench.dispatch(run_id)
+
+    assert action["status"] == "in_progress"
+    assert list(bench.fake.messages) == [action["provider_ref"]]
+    assert len(bench.fake.requests_to("GET", r"/Messages\.json$")) == 1
+    assert recipient_rows(bench.engine, run_id)[0]["sms_sent"] == 1

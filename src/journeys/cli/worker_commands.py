@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from datetime import timedelta
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from journeys import logs
 from journeys.cli.context import clock, database
 from journeys.cli.output import say
+from journeys.engine.retry import FailureStreak
 from journeys.engine.worker import Worker, WorkerSettings
 from journeys.storage.db import connect, current_revision, upgrade
 
@@ -40,15 +44,17 @@ def worker(
     if verbose:
         logs.configure(logging.INFO)
     settings = WorkerSettings(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
-    engine = database()
     if drain:
-        _drain(Worker(engine, clock, settings=settings))
+        _drain(Worker(database(), clock, settings=settings))
         return
 
-    workers = [Worker(engine, clock, settings=settings) for _ in range(concurrency)]
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    engine = _open_database(stop)
+    if engine is None:
+        return
+    workers = [Worker(engine, clock, settings=settings) for _ in range(concurrency)]
     threads = [
         threading.Thread(target=loop.run_forever, args=(stop,), name=f"journeys-worker-{index}")
         for index, loop in enumerate(workers, start=1)
@@ -65,6 +71,30 @@ def worker(
     for thread in threads:
         thread.join()
     say("Stopped.")
+
+
+def _open_database(stop: threading.Event) -> Engine | None:
+    """Open and migrate the database; return None if `stop` is set first.
+
+    A PostgreSQL server that is unreachable is retried with backoff, so that a
+    worker started while the database restarts waits for it instead of
+    exiting. A SQLite file is local, so an error there is final.
+    """
+    engine = connect(migrate=False)
+    if engine.dialect.name == "sqlite":
+        engine.dispose()
+        return database()
+
+    streak = FailureStreak(f"starting on pid {os.getpid()}")
+    while not stop.is_set():
+        try:
+            upgrade(engine)
+        except OperationalError as exc:
+            stop.wait(streak.failed(exc))
+            continue
+        streak.succeeded()
+        return engine
+    return None
 
 
 def _drain(engine_worker: Worker) -> None:

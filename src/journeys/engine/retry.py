@@ -43,7 +43,7 @@ class FailureStreak:
             return False
         logger.warning(
             "Worker %s recovered after %d failed %s over %.1f s.",
-            self.worker_id, self.failures, "tick" if self.failures == 1 else "ticks",
+            self.worker_id, self.failures, "attempt" if self.failures == 1 else "attempts",
             time.monotonic() - self._started,
             extra={"action": "worker_recovered", "worker": self.worker_id},
         )

@@ -277,6 +277,16 @@ def test_unknown_action_returns_404(bench: WebhookBench) -> None:
     assert "action 999999 not found" in response.json()["message"]
 
 
+@pytest.mark.parametrize("action_id", ["0", str(2**63), "abc"])
+def test_impossible_action_id_returns_422(bench: WebhookBench, action_id: str) -> None:
+    response = httpx.post(
+        f"{bench.url}/webhooks/agent/calls/{action_id}", content=BODY, headers=bench.signed(BODY), trust_env=False,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "path.action_id"
+
+
 def test_call_action_on_sms_route_returns_404(bench: WebhookBench) -> None:
     _, (action,) = bench.dispatch(call_journey())
     content = json.dumps({"status": "delivered"}).encode()

@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from journeys.api import deps
 from journeys.api.metrics import CALLBACK_LATENCY
+from journeys.api.params import RowId
 from journeys.config import Settings
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
@@ -87,13 +88,13 @@ class CallbackAnswer(BaseModel):
 
 
 @router.post("/webhooks/agent/calls/{action_id}", response_model=CallbackAnswer)
-async def call_callback(action_id: int, request: Request) -> CallbackAnswer:
+async def call_callback(action_id: RowId, request: Request) -> CallbackAnswer:
     """Receive a call's status or result from the agent's platform."""
     return await _receive(request, action_id, "call")
 
 
 @router.post("/webhooks/agent/sms/{action_id}", response_model=CallbackAnswer)
-async def sms_callback(action_id: int, request: Request) -> CallbackAnswer:
+async def sms_callback(action_id: RowId, request: Request) -> CallbackAnswer:
     """Receive an SMS's delivery status from the SMS webhook."""
     return await _receive(request, action_id, "sms")
 

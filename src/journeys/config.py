@@ -8,13 +8,15 @@ Secrets are `SecretStr`, so they never show in a repr, a log line or an API answ
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings.exceptions import SettingsError
 
 from journeys.errors import InvalidInputError
 from journeys.storage.db import DEFAULT_URL
@@ -40,7 +42,8 @@ class Settings(BaseSettings):
 
     # Hosts that agent webhook URLs may name; empty means any host that is not
     # loopback, private, link-local or a cloud metadata address.
-    webhook_allowed_hosts: list[str] = Field(default_factory=list)
+    # In the environment, a comma-separated list such as "agents.example.com,*.example.org".
+    webhook_allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     # Where runs on the webhook provider send their SMS, and its signing secret.
     webhook_sms_url: str | None = None
     webhook_sms_secret: SecretStr | None = None
@@ -60,6 +63,15 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http:// or https:// URL")
         return value.rstrip("/") if value else value
+
+    @field_validator("webhook_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -93,6 +105,8 @@ def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning a bad value into one clear error."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except SettingsError as exc:
+        raise InvalidInputError(f"cannot read the settings: {exc}; fix the environment or the config file") from exc
     except ValidationError as exc:
         error = exc.errors()[0]
         name = ".".join(str(part) for part in error["loc"])

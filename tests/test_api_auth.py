@@ -435,3 +435,17 @@ def test_bad_authorization_rejected(app: FastAPI, header: str) -> None:
 def test_api_key_needs_no_csrf(app: FastAPI) -> None:
     with client_as(app, "admin") as client:
         assert client.post("/api/apikeys", json={"name": "script", "role": "viewer"}).status_code == 201
+
+
+def test_control_characters_rejected(app: FastAPI) -> None:
+    # PostgreSQL cannot store NUL in text, so these must fail cleanly before any query.
+    with TestClient(app) as browser:
+        sign_in_response = browser.post("/api/session", json={"email": "ana\x00@example.com", "password": PASSWORD})
+    with client_as(app, "admin") as admin:
+        user = admin.post("/api/users", json={"email": "ana\x00@example.com", "role": "viewer"})
+        key = admin.post("/api/apikeys", json={"name": "ci\x00", "role": "viewer"})
+
+    assert sign_in_response.status_code == 401
+    assert user.status_code == 422
+    assert key.status_code == 422
+    assert "control character" in key.json()["message"]

@@ -254,3 +254,38 @@ def test_agent_errors(app: FastAPI) -> None:
     assert bad_name.status_code == 422
     assert missing.status_code == 404
     assert removed.status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/numbers", {"number": NUMBER, "label": "Desk\x00"}),
+        ("POST", "/api/agents", {"name": "sales", "description": "Sales\x00"}),
+        ("POST", "/api/agents", {"name": "sales", "stream_url": "wss://agents.example.com/\x00"}),
+        ("POST", "/api/agents", {"name": "sales", "sip_uri": "sip:sales\x00@example.com"}),
+        ("POST", "/api/agents", {"name": "sales", "webhook_url": "https://agents.example.com/\x00", "webhook_secret": SECRET}),
+        ("POST", "/api/agents", {"name": "sales", "webhook_url": "https://agents.example.com/", "webhook_secret": SECRET + "\x00"}),
+        ("PATCH", "/api/agents/sales", {"description": "a\x00b"}),
+    ],
+)
+def test_control_characters_rejected(app: FastAPI, method: str, path: str, body: dict[str, str]) -> None:
+    # PostgreSQL cannot store NUL in text, so these must be rejected before any query.
+    with client_as(app, "admin") as admin:
+        if method == "PATCH":
+            admin.post("/api/agents", json={"name": "sales"})
+        response = admin.request(method, path, json=body)
+
+    assert response.status_code == 422
+    assert "control character U+0000" in response.json()["message"]
+    assert SECRET not in response.text
+
+
+def test_unstorable_names_not_found(app: FastAPI) -> None:
+    with client_as(app, "admin") as admin:
+        agent = admin.delete("/api/agents/sales%00")
+        changed = admin.patch("/api/agents/sales%00", json={"description": "x"})
+        number = admin.delete("/api/numbers/%2B1202555%00")
+
+    assert agent.status_code == 404
+    assert changed.status_code == 404
+    assert number.status_code == 404

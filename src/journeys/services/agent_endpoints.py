@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
+from journeys.domain.text import check_text
 from journeys.errors import InvalidInputError
 from journeys.providers.endpoints import check_outbound_url
 
@@ -38,6 +39,8 @@ def check_endpoints(
     for field, value in changes.items():
         if field not in ENDPOINT_FIELDS:
             raise ValueError(f"{field!r} is not an agent endpoint field")
+        if value:
+            check_text(value, f"agent {name!r} {field.replace('_', ' ')}")
         result[field] = value or None
 
     if "stream_url" in changes and result["stream_url"]:

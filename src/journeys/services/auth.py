@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from journeys.domain.text import check_text
 from journeys.errors import ConflictError, InvalidInputError, NotFoundError, SignInLinkError
 from journeys.storage import auth as queries
 
@@ -71,7 +72,7 @@ def check_role(role: str) -> Role:
 
 def normalize_email(email: str) -> str:
     """Return an email address trimmed and in lower case; raise InvalidInputError if it is not one."""
-    email = email.strip().lower()
+    email = check_text(email.strip().lower(), "email address")
     if len(email) > MAX_EMAIL_LENGTH or not EMAIL.match(email):
         raise InvalidInputError(f"invalid email address {email!r}; write it as name@example.com")
     return email
@@ -135,8 +136,13 @@ def set_password(engine: Engine, user_id: int, password: str, *, keep_session: s
 
 def authenticate_password(engine: Engine, email: str, password: str) -> dict[str, Any] | None:
     """Return the user whose email and password match, else None."""
-    with engine.connect() as conn:
-        user = queries.find_user(conn, email.strip())
+    try:
+        email = normalize_email(email)
+    except InvalidInputError:
+        user = None  # No account can have this email, but the dummy check below still runs.
+    else:
+        with engine.connect() as conn:
+            user = queries.find_user(conn, email)
     has_password = bool(user and user["password_hash"])
     stored = user["password_hash"] if user and has_password else _dummy_hash()
     try:
@@ -174,7 +180,7 @@ def create_api_key(
     its row, and the random part may itself contain underscores.
     """
     role = check_role(role)
-    name = name.strip()
+    name = check_text(name.strip(), "API key name")
     if not name:
         raise InvalidInputError("an API key needs a name that says who or what uses it")
     prefix = secrets.token_hex(6)
@@ -227,7 +233,8 @@ def _touch(engine: Engine, record: dict[str, Any], now: datetime) -> None:
 def revoke_api_key(engine: Engine, key_id: int, *, now: datetime) -> None:
     """Revoke an API key; requests that carry it get 401 from then on."""
     with engine.begin() as conn:
-        record = queries.get_api_key(conn, key_id)
+        # Ids past 64 bits would overflow the database driver; no key has one.
+        record = queries.get_api_key(conn, key_id) if 0 < key_id < 2**63 else None
         if record is None:
             raise NotFoundError(f"API key {key_id} not found; `journeys apikey list` shows them")
         if not queries.revoke_api_key(conn, key_id, now=now):

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from journeys.domain.phones import normalize_phone
+from journeys.domain.text import check_text
 from journeys.errors import ConflictError, InvalidInputError, NotFoundError
 from journeys.services.agent_endpoints import check_endpoints
 from journeys.storage import registry as queries
@@ -35,6 +36,8 @@ def add_number(
         ) from exc
     if extension:
         raise InvalidInputError(f"invalid sender number {number!r}: a sender number has no extension")
+    if label is not None:
+        check_text(label, f"label of sender number {e164}")
 
     with engine.begin() as conn:
         if queries.find_number(conn, e164):
@@ -47,8 +50,8 @@ def remove_number(engine: Engine, number: str) -> None:
     """Remove a sender number that no journey uses; any spelling of the number works."""
     try:
         number, _ = normalize_phone(number, None)
-    except ValueError:
-        pass  # Not a phone number, so the lookup below reports it as not found.
+    except ValueError as exc:
+        raise NotFoundError(f"sender number {number!r} not found: it is not a phone number ({exc})") from exc
     with engine.begin() as conn:
         _check_unused(conn, "from_number", number, "sender number")
         if not queries.delete_number(conn, number):
@@ -73,6 +76,8 @@ def add_agent(
         raise InvalidInputError(
             f"invalid agent name {name!r}: use letters, digits, '.', '_' or '-', starting with a letter or digit"
         )
+    if description is not None:
+        check_text(description, f"description of agent {name!r}", multiline=True)
     columns = check_endpoints(name, endpoints or {}, {}, allowed_hosts=allowed_hosts)
     with engine.begin() as conn:
         if queries.find_agent(conn, name):
@@ -89,6 +94,9 @@ def update_agent(
     An empty string or None clears a field. Returns the agent without its secret.
     """
     endpoint_changes = {key: value for key, value in changes.items() if key != "description"}
+    if changes.get("description"):
+        check_text(changes["description"], f"description of agent {name!r}", multiline=True)
+    _check_agent_name_known(name)
     with engine.begin() as conn:
         current = queries.find_agent(conn, name)
         if current is None:
@@ -138,10 +146,18 @@ def list_numbers(engine: Engine) -> list[dict[str, Any]]:
 
 def remove_agent(engine: Engine, name: str) -> None:
     """Remove a voice agent that no journey uses."""
+    _check_agent_name_known(name)
     with engine.begin() as conn:
         _check_unused(conn, "agent", name, "agent")
         if not queries.delete_agent(conn, name):
             raise NotFoundError(f"agent {name!r} not found; `journeys agent list` shows them")
+
+
+def _check_agent_name_known(name: str) -> None:
+    # A name that could never have been registered is not looked up, so that
+    # characters the database rejects (NUL on PostgreSQL) end as "not found".
+    if not AGENT_NAME.match(name):
+        raise NotFoundError(f"agent {name!r} not found; `journeys agent list` shows them")
 
 
 def _check_unused(conn: Connection, setting: str, value: str, kind: str) -> None:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.params import RowId
 from journeys.services import auth
 from journeys.services.auth import Principal, Role
 
@@ -52,7 +53,7 @@ def create_api_key(body: NewApiKey, request: Request, principal: Principal = Dep
 
 
 @router.delete("/api/apikeys/{key_id}", status_code=204, response_class=Response)
-def revoke_api_key(key_id: int, request: Request, _: Principal = Depends(security.admin)) -> Response:
+def revoke_api_key(key_id: RowId, request: Request, _: Principal = Depends(security.admin)) -> Response:
     """Revoke an API key; requests that carry it get 401 from then on."""
     auth.revoke_api_key(deps.engine(request), key_id, now=deps.now(request))
     return Response(status_code=204)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.params import RowId
 from journeys.services import auth, users
 from journeys.services.auth import Principal, Role
 
@@ -64,13 +65,13 @@ def create_user(body: NewUser, request: Request, _: Principal = Depends(security
 
 
 @router.get("/api/users/{user_id}", response_model=User)
-def get_user(user_id: int, engine: Engine = Depends(deps.engine), _: Principal = Depends(security.admin)) -> dict:  # type: ignore[type-arg]
+def get_user(user_id: RowId, engine: Engine = Depends(deps.engine), _: Principal = Depends(security.admin)) -> dict:  # type: ignore[type-arg]
     return users.get_user(engine, user_id)
 
 
 @router.patch("/api/users/{user_id}", response_model=User)
 def change_user(
-    user_id: int, body: UserChanges, request: Request, principal: Principal = Depends(security.admin)
+    user_id: RowId, body: UserChanges, request: Request, principal: Principal = Depends(security.admin)
 ) -> dict:  # type: ignore[type-arg]
     """Change a user's role or password; a new password ends that user's other sessions."""
     engine = deps.engine(request)
@@ -88,14 +89,14 @@ def change_user(
 
 
 @router.delete("/api/users/{user_id}", status_code=204, response_class=Response)
-def delete_user(user_id: int, engine: Engine = Depends(deps.engine), _: Principal = Depends(security.admin)) -> Response:
+def delete_user(user_id: RowId, engine: Engine = Depends(deps.engine), _: Principal = Depends(security.admin)) -> Response:
     """Delete a user and end their sessions; the last admin cannot be deleted."""
     users.delete_user(engine, user_id)
     return Response(status_code=204)
 
 
 @router.post("/api/users/{user_id}/sign-in-link", response_model=SignInLink, status_code=201)
-def create_sign_in_link(user_id: int, request: Request, _: Principal = Depends(security.admin)) -> SignInLink:
+def create_sign_in_link(user_id: RowId, request: Request, _: Principal = Depends(security.admin)) -> SignInLink:
     """Make a new one-time sign-in link for a user, such as one who lost their password; older links stop working."""
     engine, now = deps.engine(request), deps.now(request)
     token = auth.create_sign_in_link(engine, user_id, now=now)

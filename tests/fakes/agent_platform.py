@@ -72,6 +72,10 @@ class Behaviour:
     delay_seconds: float = 0.0
     # A call or message id, mapped to the body of its call.status or sms.status response.
     statuses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # When set, the platform finishes each new call or SMS by itself: it passes
+    # the request to this function and posts the returned result body, signed,
+    # to the request's callback URL.
+    respond: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 class FakeAgentPlatform:
@@ -81,6 +85,8 @@ class FakeAgentPlatform:
         self.secrets = dict(secrets)
         self.behaviour = Behaviour()
         self.received: list[Received] = []
+        # Results that the platform failed to post back.
+        self.errors: list[str] = []
         self.started: dict[str, Started] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -144,7 +150,11 @@ class FakeAgentPlatform:
         kind = request["type"]
         with self._lock:
             if kind in ("call.start", "sms.send"):
-                return 200, self._start(request, "call_id" if kind == "call.start" else "message_id")
+                is_new = request["idempotency_key"] not in self.started
+                answer = self._start(request, "call_id" if kind == "call.start" else "message_id")
+                if is_new and self.behaviour.respond is not None:
+                    self._respond_later(request, self.secrets[item.path])
+                return 200, answer
             started = self._find(request)
             if started is None:
                 return 404, {"error": "no call or message with that id or idempotency key"}
@@ -155,6 +165,20 @@ class FakeAgentPlatform:
                 key = "call_id" if kind == "call.status" else "message_id"
                 return 200, self.behaviour.statuses.get(started.id, {key: started.id, "status": "in_progress" if key == "call_id" else "sent"})
         return 400, {"error": f"unknown request type {kind!r}"}
+
+    def _respond_later(self, request: dict[str, Any], secret: str) -> None:
+        # A short pause lets Journeys record the dispatch first, as a real call takes time.
+        respond = self.behaviour.respond
+        assert respond is not None
+        timer = threading.Timer(0.05, self._post_response, args=(request, respond(request), secret))
+        timer.daemon = True
+        timer.start()
+
+    def _post_response(self, request: dict[str, Any], body: dict[str, Any], secret: str) -> None:
+        try:
+            self.post_result(request["callback_url"], body, secret=secret)
+        except httpx.HTTPError as exc:
+            self.errors.append(f"result for {request['idempotency_key']} not delivered: {exc}")
 
     def _start(self, request: dict[str, Any], id_key: str) -> dict[str, Any]:
         key = request["idempotency_key"]

@@ -20,7 +20,7 @@ from schemathesis import GenerationMode
 
 from journeys.storage.db import connect
 
-EXAMPLES_PER_MODE = 5
+EXAMPLES_PER_MODE = 15
 
 
 @pytest.mark.slow

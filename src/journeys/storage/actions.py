@@ -8,16 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
-from journeys.storage.dialect import lock_rows, lock_skip_locked
+from journeys.storage.dialect import insert_rows, lock_rows, lock_skip_locked
 from journeys.storage.schema import actions, callbacks, recipients, runs, sender_numbers
 
 IN_FLIGHT = ("dispatching", "in_progress", "unknown")
 
 
 def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Queue actions; the unique (recipient, node, visit) key rejects a second one."""
-    if rows:
-        conn.execute(insert(actions), list(rows))
+    """Queue actions; the unique (recipient, node, visit) key rejects a second one with IntegrityError."""
+    insert_rows(conn, actions, rows)
 
 
 def due_queued(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
@@ -172,8 +171,7 @@ def next_queued_at(conn: Connection, *, after: datetime) -> datetime | None:
 
 def insert_callbacks(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Append provider reports to the callback log, as received."""
-    if rows:
-        conn.execute(insert(callbacks), list(rows))
+    insert_rows(conn, callbacks, rows)
 
 
 def log_callback(conn: Connection, row: dict[str, Any]) -> int:

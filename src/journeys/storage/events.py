@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
+from journeys.storage.dialect import insert_rows
 from journeys.storage.schema import events
 
 
 def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert events; each row has run_id, recipient_id, at, node_id, type and detail."""
-    if rows:
-        conn.execute(insert(events), list(rows))
+    """Insert events, in order; each row has run_id, recipient_id, at, node_id, type and detail."""
+    insert_rows(conn, events, rows)
 
 
 def timeline(conn: Connection, recipient_id: int) -> list[dict[str, Any]]:

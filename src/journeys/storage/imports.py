@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import psycopg
-from sqlalchemy import ARRAY, JSON, Connection, Select, String, bindparam, func, insert, select, true
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ARRAY, Connection, Select, String, bindparam, func, insert, select, true
 
-from journeys.storage.dialect import is_postgresql
+from journeys.storage.dialect import insert_rows, is_postgresql
 from journeys.storage.schema import imports, recipients
 
 # The `filename` column's width.
@@ -79,38 +76,12 @@ def _existing_phones_query(conn: Connection, run_id: int) -> Select[Any]:
 
 
 def insert_recipients(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert recipients in the caller's transaction; each row maps column names to values.
+    """Insert recipients in the caller's transaction: COPY on PostgreSQL, executemany on SQLite.
 
-    PostgreSQL gets one COPY, SQLite one executemany. Every row must name the
-    same columns, and the columns a row leaves out (client_key, lease_owner
-    and the result columns) are stored as NULL on both.
+    Every row must name the same columns. The columns a row leaves out
+    (client_key, lease_owner and the result columns) are stored as NULL on both.
     """
-    if not rows:
-        return
-    if is_postgresql(conn):
-        _copy_recipients(conn, rows)
-    else:
-        conn.execute(insert(recipients), list(rows))
-
-
-def _copy_recipients(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    # COPY bypasses SQLAlchemy, so the values are converted here as its column
-    # types would: JSON columns as JSON text, times as aware UTC datetimes.
-    columns = list(rows[0])
-    json_columns = {name for name in columns if isinstance(recipients.c[name].type, JSON)}
-    statement = f"COPY recipients ({', '.join(columns)}) FROM STDIN"
-    # The driver connection is the one the caller's transaction runs on, so the
-    # copied rows commit or roll back with the rest of the import.
-    driver: psycopg.Connection[Any] = conn.connection.driver_connection  # type: ignore[assignment]
-    try:
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                if row.keys() != rows[0].keys():
-                    raise ValueError(f"recipient rows name different columns: {sorted(row)} and {columns}")
-                copy.write_row([json.dumps(row[name]) if name in json_columns else row[name] for name in columns])
-    except psycopg.Error as exc:
-        # Callers see the same error classes as from the executemany path.
-        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+    insert_rows(conn, recipients, rows)
 
 
 def insert_import(

@@ -314,3 +314,19 @@ def test_add_to_unknown_run_is_404(api: FastAPI) -> None:
         response = client.post("/api/runs/999/recipients", json={"phone_number": "+12025550143"})
 
     assert response.status_code == 404
+
+
+def test_concurrent_repeats_create_one(api: FastAPI, registered: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from contextlib import ExitStack
+
+    run_id = api_run(registered, status="running")
+    body = {"phone_number": "+12025550143", "data": {"customer_name": "Ada"}, "client_key": "lead-7"}
+
+    with ExitStack() as stack:
+        clients = [stack.enter_context(client_as(api, "operator")) for _ in range(4)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            responses = list(pool.map(lambda client: client.post(f"/api/runs/{run_id}/recipients", json=body), clients))
+
+    assert sorted(response.status_code for response in responses) == [200, 200, 200, 201]
+    assert len({response.json()["id"] for response in responses}) == 1

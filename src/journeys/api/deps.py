@@ -1,4 +1,4 @@
-"""What route handlers share: the database engine, the settings, the clock, the catalog and the providers."""
+"""The values route handlers share: the database engine, the settings, the clock, the catalog and the providers."""
 
 from __future__ import annotations
 

@@ -73,22 +73,30 @@ def add_recipient(engine: Engine, run_id: int, new: NewRecipient, *, now: dateti
 
     try:
         with engine.begin() as conn:
-            return _insert(conn, run_id, new, now), True
-    except IntegrityError:
-        # A concurrent request with the same client key won the race; its
-        # recipient is the answer. Any other constraint is a real error.
-        if new.client_key is None:
-            raise
-        with engine.connect() as conn:
-            found = recipient_queries.find_by_client_key(conn, run_id, new.client_key)
+            return _insert(conn, run_id, new, now)
+    except IntegrityError as exc:
+        # The run's row lock serialises additions, so only a writer that skips
+        # it can get here first. Its recipient is returned for the same key.
+        found = None
+        if new.client_key is not None:
+            with engine.connect() as conn:
+                found = recipient_queries.find_by_client_key(conn, run_id, new.client_key)
         if found is None:
-            raise
+            raise ConflictError(
+                f"{new.phone_number} was added to run {run_id} at the same time by another request; "
+                "list the run's recipients to find it"
+            ) from exc
         return found, False
 
 
-def _insert(conn: Connection, run_id: int, new: NewRecipient, now: datetime) -> dict[str, Any]:
-    # The row lock orders this insert with a concurrent start, import or cancel of the run.
+def _insert(conn: Connection, run_id: int, new: NewRecipient, now: datetime) -> tuple[dict[str, Any], bool]:
+    # The row lock orders this insert with a concurrent start, import, cancel or
+    # addition to the run, so a request that waited sees what the others added.
     run = run_queries.get_run(conn, run_id, for_update=True)
+    if new.client_key is not None:
+        found = recipient_queries.find_by_client_key(conn, run_id, new.client_key)
+        if found is not None:
+            return found, False
     document = JourneyDocument.model_validate(journey_queries.get_document(conn, run["journey_id"]))
     start = _check_run(run, document)
 
@@ -127,7 +135,7 @@ def _insert(conn: Connection, run_id: int, new: NewRecipient, now: datetime) -> 
         "Added recipient %d to run %d over the API.", recipient_id, run_id,
         extra={"action": "recipient_added", "run_id": run_id, "recipient_id": recipient_id},
     )
-    return recipient_queries.get_one(conn, recipient_id)
+    return recipient_queries.get_one(conn, recipient_id), True
 
 
 def _check_run(run: dict[str, Any], document: JourneyDocument) -> str:

@@ -25,7 +25,7 @@ from engine_helpers import (
     sms,
     start,
 )
-from journeys.api.routes.agent_webhooks import RejectionLog
+from journeys.api.rejections import RejectionLog
 from journeys.services import runs as run_service
 from webhook_helpers import AGENT_SECRET, SMS_SECRET, WebhookBench, bench  # noqa: F401 - bench is a fixture
 
@@ -343,11 +343,12 @@ def test_rejection_log_limits_lines(caplog: pytest.LogCaptureFixture) -> None:
     seconds = [0.0]
     limited = RejectionLog(burst=2, per_second=1.0, monotonic=lambda: seconds[0])
     ids = {"run_id": 1, "recipient_id": 1, "action_id": 7}
+    logger = logging.getLogger(ROUTE_LOGGER)
 
     for _ in range(5):
-        limited.warn("call", 7, ValueError("wrong signature"), ids)
+        limited.warn(logger, "Rejected a %s callback for action %d: %s", "call", 7, ValueError("wrong signature"), extra=ids)
     seconds[0] = 1.0
-    limited.warn("call", 7, ValueError("wrong signature"), ids)
+    limited.warn(logger, "Rejected a %s callback for action %d: %s", "call", 7, ValueError("wrong signature"), extra=ids)
 
     messages = [record.getMessage() for record in caplog.records]
     assert len(messages) == 3

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -26,6 +24,7 @@ from sqlalchemy import Engine
 from journeys.api import deps
 from journeys.api.metrics import CALLBACK_LATENCY
 from journeys.api.params import RowId
+from journeys.api.rejections import RejectionLog, rejection_log
 from journeys.config import Settings
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
@@ -45,40 +44,6 @@ class UnknownActionError(NotFoundError):
     """A callback for an action that this server did not send to a webhook platform."""
 
     code = "unknown_action"
-
-
-class RejectionLog:
-    """Logs rejected callbacks: a burst of lines, then one per second, each counting those left out.
-
-    Anyone can post a bad signature, so this keeps a flood of them from flooding the log.
-    """
-
-    def __init__(self, burst: int = 20, per_second: float = 1.0, *, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._burst = float(burst)
-        self._per_second = per_second
-        self._monotonic = monotonic
-        self._tokens = float(burst)
-        self._updated = monotonic()
-        self._skipped = 0
-        self._lock = threading.Lock()
-
-    def warn(self, kind: ActionKind, action_id: int, reason: Exception, ids: dict[str, Any]) -> None:
-        with self._lock:
-            now = self._monotonic()
-            self._tokens = min(self._burst, self._tokens + (now - self._updated) * self._per_second)
-            self._updated = now
-            if self._tokens < 1:
-                self._skipped += 1
-                return
-            self._tokens -= 1
-            skipped, self._skipped = self._skipped, 0
-        logger.warning(
-            "Rejected a %s callback for action %d: %s (%d earlier rejections not logged).",
-            kind, action_id, reason, skipped, extra={"action": "callback_rejected", **ids},
-        )
-
-
-_rejections = RejectionLog()
 
 
 class CallbackAnswer(BaseModel):
@@ -106,7 +71,7 @@ async def _receive(request: Request, action_id: int, kind: ActionKind) -> Callba
         body = await request.body()
         applied = await run_in_threadpool(
             _apply, deps.engine(request), deps.catalog(request), deps.config(request),
-            action_id, kind, dict(request.headers), body, deps.now(request),
+            action_id, kind, dict(request.headers), body, deps.now(request), rejection_log(request),
         )
         return CallbackAnswer(applied=applied)
     finally:
@@ -116,7 +81,7 @@ async def _receive(request: Request, action_id: int, kind: ActionKind) -> Callba
 
 def _apply(
     engine: Engine, catalog: Catalog, config: Settings, action_id: int, kind: ActionKind,
-    headers: dict[str, str], body: bytes, now: datetime,
+    headers: dict[str, str], body: bytes, now: datetime, rejections: RejectionLog,
 ) -> bool:
     action, secret = _action_and_secret(engine, action_id, kind, config)
     ids = {"run_id": action["run_id"], "recipient_id": action["recipient_id"], "action_id": action_id}
@@ -125,7 +90,10 @@ def _apply(
             raise InvalidSignatureError(_no_secret_message(action, kind))
         verify(secret, headers, body, now, config.webhook_replay_window_seconds)
     except InvalidSignatureError as exc:
-        _rejections.warn(kind, action_id, exc, ids)
+        rejections.warn(
+            logger, "Rejected a %s callback for action %d: %s", kind, action_id, exc,
+            extra={"action": "callback_rejected", **ids},
+        )
         raise
 
     try:

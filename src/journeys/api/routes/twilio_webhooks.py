@@ -12,7 +12,6 @@ by retrying.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import datetime
 from typing import Annotated, Any, cast
@@ -24,13 +23,19 @@ from twilio.request_validator import RequestValidator
 
 from journeys.api import deps
 from journeys.api.metrics import CALLBACK_LATENCY
+from journeys.api.rejections import rejection_log
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
 from journeys.engine.ranking import is_final
 from journeys.providers.base import ProviderError, ProviderReport
 from journeys.providers.signing import InvalidSignatureError
 from journeys.providers.twilio import TwilioProvider
-from journeys.providers.twilio_status import answered_by, call_report, message_report, with_request_fields
+from journeys.providers.twilio_status import (
+    answered_by,
+    call_report,
+    message_report,
+    with_request_fields,
+)
 from journeys.storage import twilio as queries
 
 logger = logging.getLogger(__name__)
@@ -47,29 +52,6 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     204: {"description": "The callback was logged, or ignored if it names no known action."},
     403: {"description": "The X-Twilio-Signature header is missing or wrong (code `invalid_signature`)."},
 }
-
-
-class _RejectionLog:
-    """Logs rejected callbacks at most once per interval, with how many were left out."""
-
-    def __init__(self, interval_seconds: float = 10.0) -> None:
-        self._interval = interval_seconds
-        self._lock = threading.Lock()
-        self._last = float("-inf")
-        self._skipped = 0
-
-    def warn(self, action_id: Any, reason: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if now - self._last < self._interval:
-                self._skipped += 1
-                return
-            skipped, self._skipped, self._last = self._skipped, 0, now
-        logger.warning(
-            "Rejected a Twilio callback for action %s: %s (%d more rejections not logged before this one).",
-            action_id, reason, skipped,
-            extra={"action": "twilio_signature_rejected", "action_id": action_id},
-        )
 
 
 async def signed_form(request: Request) -> FormData:
@@ -90,7 +72,10 @@ async def signed_form(request: Request) -> FormData:
         if not validator.validate(_signed_url(request, config.public_url), form, signature):
             reason = f"the {SIGNATURE_HEADER} header does not match the URL and form; check JOURNEYS_PUBLIC_URL"
     if reason is not None:
-        _rejections(request).warn(action_id, reason)
+        rejection_log(request).warn(
+            logger, "Rejected a Twilio callback for action %s: %s", action_id, reason,
+            extra={"action": "twilio_signature_rejected", "action_id": action_id},
+        )
         _observe(request)
         raise InvalidSignatureError(
             f"invalid or missing {SIGNATURE_HEADER} header: only Twilio, signing with this account's "
@@ -235,14 +220,6 @@ def _wrong_kind(action: dict[str, Any] | None, action_id: int, kind: str) -> boo
         )
         return True
     return False
-
-
-def _rejections(request: Request) -> _RejectionLog:
-    """Return the app's log of rejected callbacks, created on first use."""
-    log = getattr(request.app.state, "twilio_rejections", None)
-    if log is None:
-        log = request.app.state.twilio_rejections = _RejectionLog()
-    return log
 
 
 def _provider(request: Request) -> TwilioProvider:

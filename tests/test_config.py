@@ -81,3 +81,16 @@ def test_secret_hidden_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "super-secret-token-value" not in repr(settings)
     assert settings.twilio_auth_token is not None
     assert settings.twilio_auth_token.get_secret_value() == "super-secret-token-value"
+
+
+def test_readme_lists_every_setting() -> None:
+    from journeys.config import Settings
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Configuration"):]
+    # The Twilio API base exists only so that tests can point the SDK at a fake.
+    documented = set(Settings.model_fields) - {"twilio_api_base"}
+
+    missing = [name for name in sorted(documented) if f"JOURNEYS_{name.upper()}" not in table]
+
+    assert missing == []

@@ -82,18 +82,22 @@ def next_scheduled_at(conn: Connection, *, after: datetime) -> datetime | None:
 
 def complete_if_finished(conn: Connection, run_id: int, *, now: datetime) -> bool:
     """Mark a running run completed if no recipient is unfinished; return whether it was."""
-    from sqlalchemy import exists
-
     from journeys.domain.statuses import OPEN_STATUSES
     from journeys.storage.schema import recipients
 
-    open_recipient = exists().where(
-        recipients.c.run_id == run_id,
-        recipients.c.status.in_(OPEN_STATUSES),
+    # The ORDER BY follows the partial index of unfinished recipients, so the
+    # planner reads that index instead of scanning for the first open row,
+    # which at the end of a large run may be the last row of the table.
+    open_recipient = (
+        select(recipients.c.id)
+        .where(recipients.c.run_id == run_id, recipients.c.status.in_(OPEN_STATUSES))
+        .order_by(recipients.c.run_id, recipients.c.status)
+        .limit(1)
+        .scalar_subquery()
     )
     result = conn.execute(
         update(runs)
-        .where(runs.c.id == run_id, runs.c.status == "running", ~open_recipient)
+        .where(runs.c.id == run_id, runs.c.status == "running", open_recipient.is_(None))
         .values(status="completed", finished_at=now, updated_at=now)
     )
     return bool(result.rowcount)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -172,9 +173,22 @@ recipients = Table(
     Column("client_key", String(200)),
     UniqueConstraint("run_id", "phone_number"),
     UniqueConstraint("run_id", "client_key"),
-    # The worker's claim: due recipients of one run, oldest first.
-    Index(None, "run_id", "status", "next_at"),
-    Index(None, "run_id", "current_node", "status"),
+    # The worker's claim reads due recipients of one run in (next_at, id)
+    # order, so that a batch reads about as many index entries as it claims.
+    Index(
+        "ix_recipients_due", "run_id", "next_at", "id",
+        postgresql_where=text("status IN ('active', 'delayed')"),
+        sqlite_where=text("status IN ('active', 'delayed')"),
+    ),
+    # Whether a run has unfinished recipients, checked by every worker tick.
+    Index(
+        "ix_recipients_open", "run_id", "status",
+        postgresql_where=text("status IN ('pending', 'active', 'waiting', 'delayed')"),
+        sqlite_where=text("status IN ('pending', 'active', 'waiting', 'delayed')"),
+    ),
+    # Listing a run's recipients by status or node, a page after a cursor id.
+    Index(None, "run_id", "status", "id"),
+    Index(None, "run_id", "current_node", "id"),
     Index(None, "run_id", "id"),
 )
 
@@ -208,6 +222,9 @@ actions = Table(
     Index(None, "status", "not_before"),
     Index(None, "run_id", "kind", "status"),
     Index(None, "provider", "provider_ref"),
+    # The reconciler's expired dispatch leases and the overdue-result duty.
+    Index(None, "status", "lease_expires_at"),
+    Index(None, "status", "deadline_at"),
 )
 
 events = Table(

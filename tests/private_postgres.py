@@ -61,17 +61,26 @@ class PrivatePostgres:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self.data), "--auth=trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync")
-        # Durability settings are off because the test restarts the server
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", self._options(), "-w", "-t", "60", "start")
+
+    def _options(self) -> str:
+        # Durability settings are off because the tests stop the server only
         # cleanly (fast shutdown), which writes everything out anyway.
-        options = (
+        return (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
 
     def restart(self) -> None:
         """Restart the server: every connection is cut, as a real restart or failover does."""
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "-t", "60", "restart")
+
+    def pause(self) -> None:
+        """Stop the server but keep its data, so that clients get connection refused until resume."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
+
+    def resume(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", self._options(), "-w", "-t", "60", "start")
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

@@ -167,7 +167,7 @@ def queries(run_id: int) -> dict[str, Callable[[Connection], Any]]:
         "next result deadline": lambda conn: action_queries.next_deadline_at(conn, after=NOW),
         "next stale dispatch": lambda conn: action_queries.next_stale_at(conn, after=NOW),
         "stale dispatches": lambda conn: action_queries.stale_dispatching(conn, now=NOW, limit=100),
-        "overdue results": lambda conn: action_queries.overdue(conn, now=NOW, limit=500),
+        "overdue results": lambda conn: action_queries.claim_overdue(conn, now=NOW, limit=500, until=later),
         "unapplied callbacks": lambda conn: action_queries.unapplied_callbacks(
             conn, received_before=NOW - callback_duty.RETRY_AFTER, limit=500
         ),

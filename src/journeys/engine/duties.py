@@ -97,13 +97,16 @@ def _reconcile_one(providers: Providers, action):  # type: ignore[no-untyped-def
     return found
 
 
-def overdue_reports(engine: Engine, providers: Providers, *, now: datetime) -> list[tuple[str, ProviderReport]]:
-    """Return reports for in-progress actions past their result deadline.
+def overdue_reports(
+    engine: Engine, providers: Providers, *, now: datetime, lease: timedelta = timedelta(minutes=5)
+) -> list[tuple[str, ProviderReport]]:
+    """Claim in-progress actions past their result deadline and return a report for each.
 
-    The provider is asked first; an action it cannot account for fails.
+    The provider is asked first; an action it cannot account for fails. The
+    claim moves the deadline `lease` ahead, so one worker settles each action.
     """
-    with engine.connect() as conn:
-        late = action_queries.overdue(conn, now=now, limit=500)
+    with engine.begin() as conn:
+        late = action_queries.claim_overdue(conn, now=now, limit=500, until=now + lease)
     return [(action["provider"], _settle_overdue(providers, action)) for action in late]
 
 

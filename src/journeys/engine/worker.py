@@ -254,7 +254,8 @@ class Worker:
             provider.acknowledge(reports)
             handled += len(reports)
         handled += callbacks.retry_unapplied(self.engine, self.catalog, now=now)
-        return handled + self._apply(duties.overdue_reports(self.engine, self.providers, now=now), now)
+        overdue = duties.overdue_reports(self.engine, self.providers, now=now, lease=self.settings.lease)
+        return handled + self._apply(overdue, now)
 
     def _apply(self, reports, now: datetime) -> int:  # type: ignore[no-untyped-def]
         by_provider: dict[str, list] = {}  # type: ignore[type-arg]

@@ -195,15 +195,24 @@ def unapplied_callbacks(conn: Connection, *, received_before: datetime, limit: i
     return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
 
 
-def overdue(conn: Connection, *, now: datetime, limit: int) -> list[dict[str, Any]]:
-    """Return in-progress actions whose result deadline has passed."""
+def claim_overdue(conn: Connection, *, now: datetime, limit: int, until: datetime) -> list[dict[str, Any]]:
+    """Return in-progress actions whose result deadline has passed, and move their deadline to `until`.
+
+    Moving the deadline claims them: other workers skip them until then, and
+    if this worker dies before settling them they fall due again.
+    """
     query = (
         select(actions)
         .where(actions.c.status == "in_progress", actions.c.deadline_at <= now)
         .order_by(actions.c.deadline_at)
         .limit(limit)
     )
-    return [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
+    rows = [dict(row) for row in conn.execute(lock_skip_locked(query, conn)).mappings()]
+    if rows:
+        conn.execute(
+            update(actions).where(actions.c.id.in_([row["id"] for row in rows])).values(deadline_at=until)
+        )
+    return rows
 
 
 def next_deadline_at(conn: Connection, *, after: datetime) -> datetime | None:

@@ -62,6 +62,11 @@ async def create_import(
     Rejected rows come back in the report: up to 1,000 row errors with their
     line, column, value and reason, and every one of them counted. A dry run
     also returns the first 10 rows and the column mapping it would use.
+
+    Messages name the command line's options. Here `--map` is the `mapping`
+    field, and `--encoding`, `--delimiter`, `--default-region`,
+    `--decimal-comma` and `--date-format` are `encoding`, `delimiter`,
+    `default_region`, `decimal=,` and `date_format`.
     """
     async with spooled_form(request, config.max_upload_bytes) as form:
         upload = _upload(form)

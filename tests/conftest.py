@@ -83,6 +83,30 @@ def engine(database_url: str) -> Iterator[Engine]:
         created.dispose()
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """End the run with one clear line when tests were skipped for want of PostgreSQL."""
+    skipped = [
+        report for report in terminalreporter.stats.get("skipped", [])
+        if "PostgreSQL" in _skip_reason(report)
+    ]
+    if not skipped:
+        return
+    reason = _postgres_state.get("reason") or _skip_reason(skipped[0])
+    terminalreporter.write_sep(
+        "!",
+        f"{len(skipped)} tests did not run on PostgreSQL: {reason}. Start PostgreSQL on 127.0.0.1:5432 "
+        "(user postgres, trust authentication) or set JOURNEYS_TEST_POSTGRES_URL to run them.",
+        yellow=True,
+        bold=True,
+    )
+
+
+def _skip_reason(report: Any) -> str:
+    # A skip's longrepr is (file, line, "Skipped: reason").
+    longrepr = report.longrepr
+    return str(longrepr[2] if isinstance(longrepr, tuple) else longrepr)
+
+
 def load_fixture_json(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import threading
 from datetime import timedelta
 from typing import Annotated
@@ -85,7 +86,7 @@ def _open_database(stop: threading.Event) -> Engine | None:
         engine.dispose()
         return database()
 
-    streak = FailureStreak(f"starting on pid {os.getpid()}")
+    streak = FailureStreak(f"{socket.gethostname()}:{os.getpid()}")
     while not stop.is_set():
         try:
             upgrade(engine)

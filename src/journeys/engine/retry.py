@@ -16,8 +16,9 @@ class FailureStreak:
     """Consecutive failures of a worker's tick, and the wait before the next try.
 
     The wait doubles from `initial_seconds` up to `max_seconds`. Only the first
-    failure of a streak is logged, with its error, and so is the recovery, so
-    that a database that stays down for an hour writes two lines, not thousands.
+    failure of a streak is logged, as a warning with its error, and the recovery
+    as information, so that a database that stays down for an hour writes two
+    lines, not thousands. A failure of another error type logs again.
     """
 
     worker_id: str
@@ -41,7 +42,7 @@ class FailureStreak:
         """Record a successful tick; return whether it ended a streak of failures."""
         if self.failures == 0:
             return False
-        logger.warning(
+        logger.info(
             "Worker %s recovered after %d failed %s over %.1f s.",
             self.worker_id, self.failures, "attempt" if self.failures == 1 else "attempts",
             time.monotonic() - self._started,

@@ -37,8 +37,9 @@ from engine_helpers import (
 )
 from journeys.clock import SystemClock, VirtualClock
 from journeys.engine import duties
-from journeys.engine.advance import advance_batch
+from journeys.engine.advance import advance_batch, save_moves
 from journeys.engine.catalog import Catalog
+from journeys.engine.state import Move, RecipientState
 from journeys.engine.worker import Worker, WorkerSettings
 from journeys.providers.registry import Providers
 from journeys.storage import actions as action_queries
@@ -260,6 +261,29 @@ def test_stop_releases_only_own_leases(engine: Engine, tmp_path: Path) -> None:
     held = {recipient_id: owner for recipient_id, owner, _ in leases(engine, recipients)}
     assert sorted(row["id"] for row in claimed) == sorted(rid for rid, owner in held.items() if owner is None)
     assert list(held.values()).count("other") == 2
+
+
+def test_dead_worker_lease_taken_over(engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    register(engine)
+    run_id = started_run(engine, tmp_path, call_journey(), 3, run_settings=settings(latency_seconds=0))
+    lease = timedelta(seconds=30)
+    with engine.connect() as conn:
+        view = Catalog().view(conn, run_queries.get_run(conn, run_id))
+    with engine.begin() as conn:
+        claimed = recipient_queries.claim_due(conn, run_id, now=NOW, owner="dead", lease_until=NOW + lease, limit=10)
+
+    # While the lease runs, nobody else may take the recipients.
+    assert advance_batch(engine, view, now=NOW + lease - timedelta(seconds=1), owner="alive", lease=lease, limit=10) == 0
+    # Once it has run out, another worker takes them and moves them.
+    assert advance_batch(engine, view, now=NOW + lease + timedelta(seconds=1), owner="alive", lease=lease, limit=10) == 3
+
+    # The dead worker's late save is discarded, because its lease is gone.
+    stale = [Move(state=RecipientState.from_row(row)) for row in claimed]
+    save_moves(engine, stale, owner="dead", provider="simulator", now=NOW + lease * 2)
+    rows = recipient_rows(engine, run_id)
+    assert [row["status"] for row in rows] == ["waiting"] * 3
+    assert len(action_rows(engine, run_id)) == 3
+    assert any(getattr(record, "action", None) == "lease_lost" for record in caplog.records)
 
 
 def queue_actions(engine: Engine, run_id: int) -> list[int]:

@@ -103,10 +103,13 @@ class Worker:
 
         runs = self._running_runs()
         for run in runs.values():
-            handled += self._advance_run(run, now)
+            handled += self._advance_run(run)
             if self._stop.is_set():
                 return handled
 
+        # The clock is read again for each batch: a long tick on wall time would
+        # otherwise grant leases that are already running out when claimed.
+        now = self.clock.now()
         dispatched, failures = dispatch_due(
             self.engine, runs, self.providers, now=now, owner=self.worker_id, lease=lease,
             limit=self.settings.batch_size,
@@ -115,11 +118,11 @@ class Worker:
         handled += len(duties.complete_finished(self.engine, sorted(runs), now=now))
         return handled
 
-    def _advance_run(self, run: RunView, now: datetime) -> int:
+    def _advance_run(self, run: RunView) -> int:
         moved_total = 0
         for _ in range(self.settings.batches_per_tick):
             moved = advance_batch(
-                self.engine, run, now=now, owner=self.worker_id, lease=self.settings.lease,
+                self.engine, run, now=self.clock.now(), owner=self.worker_id, lease=self.settings.lease,
                 limit=self.settings.batch_size,
             )
             moved_total += moved

@@ -1,9 +1,10 @@
 """Import of a CSV file of recipients into a run, in one transaction.
 
 The file is decoded once to check its encoding, then read again record by
-record. Accepted rows are inserted in batches. Each batch's duplicate check is
-one query plus a set of that batch's numbers, so memory stays flat however
-many rows the file has.
+record. Accepted rows are inserted in batches, with one COPY per batch on
+PostgreSQL and one executemany on SQLite, inside the import's transaction.
+Each batch's duplicate check is one query plus a set of that batch's
+numbers, so memory stays flat however many rows the file has.
 """
 
 from __future__ import annotations

@@ -318,7 +318,7 @@ def test_stop_hands_dispatching_actions_to_reconciler(engine: Engine, tmp_path: 
     assert reconciled == 1
 
 
-def test_sigterm_stops_worker_process_cleanly(database_url: str, tmp_path: Path) -> None:
+def test_sigterm_stops_worker_loops_cleanly(database_url: str, tmp_path: Path) -> None:
     engine = connect(database_url)
     try:
         register(engine, now=datetime.now(UTC))
@@ -328,7 +328,7 @@ def test_sigterm_stops_worker_process_cleanly(database_url: str, tmp_path: Path)
             run_settings=settings(latency_seconds=0, max_concurrent_calls=1000),
         )
         log = tmp_path / "worker.log"
-        command = [sys.executable, "-m", "journeys.cli.main", "worker", "--batch-size", "20", "--verbose"]
+        command = [sys.executable, "-m", "journeys.cli.main", "worker", "--concurrency", "2", "--batch-size", "20", "--verbose"]
         with log.open("wb") as output:
             process = subprocess.Popen(
                 command, stdout=output, stderr=subprocess.STDOUT, cwd=tmp_path,
@@ -348,9 +348,9 @@ def test_sigterm_stops_worker_process_cleanly(database_url: str, tmp_path: Path)
         with engine.connect() as conn:
             rows = [dict(row) for row in conn.execute(select(workers)).mappings()]
         assert code == 0, output_text
-        assert "stopped." in output_text
-        assert len(rows) == 1
-        assert rows[0]["stopped_at"] is not None
+        assert output_text.count("stopped.") == 2
+        assert len(rows) == 2
+        assert all(row["stopped_at"] is not None for row in rows)
         assert [owner for _, owner, _ in leases(engine, recipients) if owner is not None] == []
         assert [owner for _, owner, _ in leases(engine, actions) if owner is not None] == []
     finally:

@@ -197,6 +197,13 @@ class WorkerProcesses:
                 process.kill()
                 process.wait(timeout=30)
 
+    def lines_with(self, text: str) -> list[str]:
+        """Return every line of every worker log, killed workers' too, that contains `text`."""
+        found = []
+        for log in self.folder.glob("worker-*.log"):
+            found += [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if text in line]
+        return found
+
     def log_tails(self, lines: int = 15) -> str:
         parts = []
         for log in sorted(self.folder.glob("worker-*.log"), key=lambda path: int(path.stem.split("-")[1])):
@@ -256,6 +263,9 @@ def test_workers_survive_kills_and_restart(private_postgres: PrivatePostgres, tm
     assert restarted_at is not None, "PostgreSQL was never restarted: the run finished before a third of it was done"
     assert processes.kills >= 5, f"only {processes.kills} workers were killed; the run was too short to test takeovers"
     assert exit_codes == [0] * WORKERS, processes.log_tails()
+    # The simulator keeps one record per action and warns when asked to place one again:
+    # a second dispatch would be a second call with a provider that has no idempotency keys.
+    assert processes.lines_with("action=placed_again") == []
     check_workers_stopped(engine, run_id)
     check_every_recipient_finished(engine, run_id)
     check_one_placement_per_visit(engine, run_id)

@@ -7,6 +7,7 @@ results with one worker or many.
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 from datetime import datetime, timedelta
@@ -17,6 +18,8 @@ from sqlalchemy import Engine
 from journeys.domain.settings import SimulatorSettings
 from journeys.providers.base import ActionRequest, Placed, ProviderError, ProviderReport
 from journeys.storage import simulator as records
+
+logger = logging.getLogger(__name__)
 
 SMS_REPORT_SECONDS = 3.0
 # A polled report that no one acknowledges within this time is returned again,
@@ -96,7 +99,16 @@ class SimulatorProvider:
         with self._engine.begin() as conn:
             # A second dispatch of the same action keeps the first record,
             # as a platform with idempotency keys would.
-            records.insert_messages_once(conn, messages)
+            recorded = records.insert_messages_once(conn, messages)
+        again = sorted(request.action_id for request in requests if request.action_id not in recorded)
+        if again:
+            # The engine looks an action up before it sends it again, so this
+            # means a dispatch overlapped another; a provider without
+            # idempotency keys would have placed these calls twice.
+            logger.warning(
+                "The simulator was asked again for actions it had already placed: %s.", again,
+                extra={"action": "placed_again"},
+            )
         return [Placed(provider_ref=_ref(request.action_id)) for request in requests]
 
     def _message(self, request: ActionRequest, now: datetime) -> dict[str, Any]:

@@ -20,18 +20,22 @@ def find(conn: Connection, action_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def insert_messages_once(conn: Connection, messages: Sequence[dict[str, Any]]) -> None:
-    """Record placed calls and SMS; a record for an action that has one already is ignored.
+def insert_messages_once(conn: Connection, messages: Sequence[dict[str, Any]]) -> set[int]:
+    """Record placed calls and SMS; return the action ids that were recorded now.
 
-    Each message has action_id, kind, result and report_at.
+    Each message has action_id, kind, result and report_at. A message for an
+    action that has a record already is ignored and left out of the result.
     """
     if not messages:
-        return
+        return set()
     statement = (postgresql_insert if is_postgresql(conn) else sqlite_insert)(simulated_messages)
-    conn.execute(
-        statement.on_conflict_do_nothing(index_elements=["action_id"]),
+    inserted = conn.execute(
+        statement.on_conflict_do_nothing(index_elements=["action_id"]).returning(
+            simulated_messages.c.action_id, sort_by_parameter_order=True
+        ),
         [{**message, "reported": False} for message in messages],
     )
+    return {row.action_id for row in inserted}
 
 
 def claim_due(conn: Connection, *, now: datetime, limit: int, redeliver_at: datetime) -> list[dict[str, Any]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -94,3 +97,59 @@ def test_readme_lists_every_setting() -> None:
     missing = [name for name in sorted(documented) if f"JOURNEYS_{name.upper()}" not in table]
 
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"public_url = \n", "is not valid TOML: Invalid value (at line 1, column 14)"),
+        (b'public_url = "https://x.example.com"\npublic_url = "https://y.example.com"\n', "is not valid TOML"),
+        (b"[unclosed\n", "is not valid TOML"),
+    ],
+)
+def test_malformed_toml_names_file(tmp_path: Path, content: bytes, expected: str) -> None:
+    (tmp_path / "journeys.toml").write_bytes(content)
+
+    with pytest.raises(InvalidInputError) as raised:
+        load_settings()
+
+    assert "config file journeys.toml" in str(raised.value)
+    assert expected in str(raised.value)
+
+
+def test_non_utf8_config_file_names_byte(tmp_path: Path) -> None:
+    (tmp_path / "journeys.toml").write_bytes('public_url = "https://café.example.com"\n'.encode("cp1252"))
+
+    with pytest.raises(InvalidInputError) as raised:
+        load_settings()
+
+    assert "config file journeys.toml is not UTF-8 text" in str(raised.value)
+    assert "0xE9" in str(raised.value)
+    assert "save the file as UTF-8" in str(raised.value)
+
+
+def test_malformed_named_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    named = tmp_path / "elsewhere.toml"
+    named.write_bytes(b"log_format = json\n")
+    monkeypatch.setenv("JOURNEYS_CONFIG", str(named))
+
+    with pytest.raises(InvalidInputError) as raised:
+        load_settings()
+
+    assert f"config file {named} is not valid TOML" in str(raised.value)
+    assert "JOURNEYS_CONFIG" in str(raised.value)
+
+
+def test_cli_reports_malformed_config_file(tmp_path: Path) -> None:
+    (tmp_path / "journeys.toml").write_bytes(b"public_url = \n")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("JOURNEYS_")}
+    environment["JOURNEYS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "journeys.cli.main", "user", "link", "ana@example.com"],
+        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60, check=False,
+    )
+
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stderr.startswith("Error: config file journeys.toml is not valid TOML")
+    assert "Internal error" not in completed.stderr

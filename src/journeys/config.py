@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -102,9 +103,12 @@ def config_file() -> Path | None:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning a bad value into one clear error."""
+    """Read the settings, turning a bad value or an unreadable config file into one clear error."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        # Only the config file is read from disk, so these errors are about it.
+        raise InvalidInputError(_config_file_problem(exc)) from exc
     except SettingsError as exc:
         raise InvalidInputError(f"cannot read the settings: {exc}; fix the environment or the config file") from exc
     except ValidationError as exc:
@@ -114,6 +118,19 @@ def load_settings(**overrides: object) -> Settings:
             f"setting {name!r} (JOURNEYS_{name.upper()}): {error['msg']}; "
             "fix it in the environment or the config file"
         ) from exc
+
+
+def _config_file_problem(exc: Exception) -> str:
+    path = config_file()
+    name = f"config file {path}" if path is not None else "the config file"
+    if isinstance(exc, tomllib.TOMLDecodeError):
+        return f"{name} is not valid TOML: {exc}; fix that line, or set {CONFIG_ENV} to another file"
+    if isinstance(exc, UnicodeDecodeError):
+        return (
+            f"{name} is not UTF-8 text: the byte 0x{exc.object[exc.start]:02X} at offset {exc.start} "
+            "cannot be decoded; save the file as UTF-8, as TOML requires"
+        )
+    return f"cannot read {name}: {exc}; check that the file exists and can be read, or set {CONFIG_ENV} to another file"
 
 
 @lru_cache(maxsize=1)

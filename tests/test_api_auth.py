@@ -449,3 +449,47 @@ def test_control_characters_rejected(app: FastAPI) -> None:
     assert user.status_code == 422
     assert key.status_code == 422
     assert "control character" in key.json()["message"]
+
+
+def test_missing_credentials_message(app: FastAPI) -> None:
+    with TestClient(app) as client:
+        response = client.get("/api/numbers")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert response.json()["message"].startswith("no credentials were sent")
+
+
+@pytest.mark.parametrize("revoke", [False, True], ids=["unknown key", "revoked key"])
+def test_rejected_key_message(app: FastAPI, revoke: bool) -> None:
+    key = api_key(app.state.engine, "viewer") if revoke else "jrn_nope_nope"
+    if revoke:
+        with client_as(app, "admin") as admin:
+            key_id = next(record["id"] for record in admin.get("/api/apikeys").json() if record["role"] == "viewer")
+            assert admin.delete(f"/api/apikeys/{key_id}").status_code == 204
+
+    with TestClient(app, headers={"Authorization": f"Bearer {key}"}) as client:
+        response = client.get("/api/numbers")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert response.json()["message"].startswith("the API key sent is invalid or revoked")
+    assert key not in response.text
+
+
+def test_malformed_authorization_message(app: FastAPI) -> None:
+    with TestClient(app, headers={"Authorization": "Basic abc"}) as client:
+        response = client.get("/api/numbers")
+
+    assert response.status_code == 401
+    assert response.json()["message"].startswith("the Authorization header is malformed")
+
+
+def test_ended_session_message(browser: TestClient) -> None:
+    browser.cookies.set("journeys_session", "no-such-session")
+
+    response = browser.get("/api/numbers")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+    assert response.json()["message"].startswith("the session has expired or was signed out")

@@ -53,16 +53,33 @@ def check_csrf(request: Request, principal: Principal) -> None:
         )
 
 
+def unauthenticated_message(request: Request) -> str:
+    """Return why a request without a principal was rejected: no credentials, or credentials that failed.
+
+    A rejected API key is "invalid or revoked" either way, so the message does
+    not tell a guesser whether a key ever existed.
+    """
+    header = request.headers.get("Authorization")
+    if header:
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            return "the Authorization header is malformed; send an API key as 'Authorization: Bearer <key>'"
+        return (
+            "the API key sent is invalid or revoked; check that the whole key was sent, "
+            "or ask an admin for a new one (`journeys apikey create`)"
+        )
+    if request.cookies.get(SESSION_COOKIE):
+        return "the session has expired or was signed out; sign in again"
+    return "no credentials were sent; sign in, or send an API key as 'Authorization: Bearer <key>'; `journeys apikey create` makes one"
+
+
 def require(role: Role) -> Callable[[Request], Principal]:
     """Return a dependency that admits principals whose role includes `role`."""
 
     def dependency(request: Request) -> Principal:
         principal = authenticate(request)
         if principal is None:
-            raise UnauthenticatedError(
-                "sign in, or send an API key as 'Authorization: Bearer <key>'; "
-                "`journeys apikey create` makes one"
-            )
+            raise UnauthenticatedError(unauthenticated_message(request))
         if not principal.allows(role):
             raise ForbiddenError(f"this needs the {role} role, and these credentials have the {principal.role} role")
         request.state.principal = principal

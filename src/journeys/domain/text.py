@@ -10,6 +10,8 @@ import re
 
 from journeys.errors import InvalidInputError
 
+NUL = "\x00"
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Multi-line text may keep tabs and line breaks.
 _CONTROL_EXCEPT_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -24,8 +26,9 @@ def check_text(value: str, what: str, *, multiline: bool = False) -> str:
     found = (_CONTROL_EXCEPT_BREAKS if multiline else _CONTROL).search(value)
     if found is None:
         return value
-    raise InvalidInputError(
-        f"invalid {what}: it contains the control character U+{ord(found.group()):04X} "
-        f"at position {found.start() + 1}; remove it"
-    )
+    raise InvalidInputError(f"invalid {what}: {control_character_problem(found.group(), found.start())}")
 
+
+def control_character_problem(char: str, index: int) -> str:
+    """Return the reason, for an error message, that text with `char` at `index` (counted from 0) is rejected."""
+    return f"it contains the control character U+{ord(char):04X} at position {index + 1}; remove it"

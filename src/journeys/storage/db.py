@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from journeys.errors import InvalidInputError
+from journeys.storage.jsoncolumns import dump_json
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +79,15 @@ def _shown(url: URL) -> str:
 
 def _create(parsed: URL) -> Engine:
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=dump_json
+        )
         event.listen(engine, "connect", _configure_sqlite)
         # Let SQLAlchemy's BEGIN be the transaction start: pysqlite's own
         # implicit transactions would defeat BEGIN IMMEDIATE below.
         event.listen(engine, "begin", _begin_immediate)
     else:
-        engine = create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True, json_serializer=dump_json)
     return engine
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 import psycopg
 from sqlalchemy import JSON, Connection, Select, Table, insert
 from sqlalchemy.exc import DBAPIError
+
+from journeys.storage.jsoncolumns import dump_json
 
 
 def is_postgresql(conn: Connection) -> bool:
@@ -63,6 +64,6 @@ def _copy_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -
             for row in rows:
                 if row.keys() != rows[0].keys():
                     raise ValueError(f"rows for {table.name} name different columns: {sorted(row)} and {sorted(columns)}")
-                copy.write_row([json.dumps(row[name]) if name in json_columns else row[name] for name in columns])
+                copy.write_row([dump_json(row[name]) if name in json_columns else row[name] for name in columns])
     except psycopg.Error as exc:
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc

@@ -404,7 +404,7 @@ def test_api_start_uses_server_settings(bench: WebhookBench) -> None:
     ready = new_run(bench.engine, bench.tmp_path, call_journey(), 1, run_settings=WEBHOOK_RUN)
     document = journey(start("text"), sms("text", "done"), end())
     missing_sms = new_run(bench.engine, bench.tmp_path, document, 1, run_settings=WEBHOOK_RUN)
-    app = make_app(bench.engine, clock=bench.clock, webhook_allowed_hosts=["127.0.0.1"])
+    app = make_app(bench.engine, clock=bench.clock, public_url=bench.url, webhook_allowed_hosts=["127.0.0.1"])
 
     with client_as(app, "operator") as client:
         started = client.post(f"/api/runs/{ready}/start")

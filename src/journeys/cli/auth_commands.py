@@ -13,9 +13,10 @@ from typing import Annotated, Any
 import typer
 
 from journeys.cli.context import clock, database
-from journeys.cli.output import print_json, say, table
-from journeys.config import load_settings
+from journeys.cli.output import error_console, print_json, say, table
+from journeys.config import Settings, load_settings
 from journeys.errors import InvalidInputError
+from journeys.public_url import unset_public_url_note
 from journeys.services import auth, users
 
 user_app = typer.Typer(help="People who sign in to the web app.", no_args_is_help=True)
@@ -47,11 +48,13 @@ def create_user(
     """
     password = _read_password() if password_stdin else None
     # Read before the user is created, so that a bad setting does not leave a user without a link.
-    public_url = load_settings().public_url if password is None else None
+    config = load_settings() if password is None else None
     engine, now = database(), clock.now()
     user = auth.create_user(engine, email, role=role, password=password, now=now)
-    link = auth.sign_in_url(public_url, auth.create_sign_in_link(engine, user["id"], now=now)) if public_url else None
+    link = auth.sign_in_url(config.public_url, auth.create_sign_in_link(engine, user["id"], now=now)) if config else None
 
+    if config is not None:
+        _note_link_base(config)
     if json_output:
         print_json({**_user(user), "sign_in_link": link})
         return
@@ -100,10 +103,11 @@ def sign_in_link(
 
     Example: journeys user link ana@example.com
     """
-    public_url = load_settings().public_url
+    config = load_settings()
     engine, now = database(), clock.now()
     user = users.find_user(engine, email)
-    link = auth.sign_in_url(public_url, auth.create_sign_in_link(engine, user["id"], now=now))
+    link = auth.sign_in_url(config.public_url, auth.create_sign_in_link(engine, user["id"], now=now))
+    _note_link_base(config)
     if json_output:
         print_json({"email": user["email"], "sign_in_link": link, "expires_at": now + auth.SIGN_IN_LINK_LIFETIME})
         return
@@ -172,6 +176,13 @@ def _read_password() -> str:
     if not password:
         raise InvalidInputError("--password-stdin read no password: pipe it in, as in `... --password-stdin < password.txt`")
     return password
+
+
+def _note_link_base(config: Settings) -> None:
+    """Print on standard error where the link's address comes from, when JOURNEYS_PUBLIC_URL is not set."""
+    note = unset_public_url_note(config)
+    if note is not None:
+        error_console.print(f"Note: {note}.", markup=False)
 
 
 def _print_link(link: str) -> None:

@@ -15,12 +15,14 @@ import typer
 import uvicorn
 
 from journeys import logs
+from journeys.api.access_log import install_access_log_filter
 from journeys.api.app import create_app
 from journeys.cli.output import say
 from journeys.clock import SystemClock
 from journeys.config import Settings, load_settings
 from journeys.engine.worker import Worker
 from journeys.providers.registry import Providers
+from journeys.public_url import PUBLIC_URL_ENV, is_wildcard, public_url_is_set, served_url
 from journeys.services.auth import ensure_first_admin
 from journeys.storage.db import connect
 
@@ -49,16 +51,20 @@ def serve(
     On a database without users it creates an admin and prints a one-time sign-in link.
     Example: journeys serve --host 0.0.0.0 --port 8000
     """
-    config = _settings(host, port, log_format)
-    logs.configure(logging.INFO, log_format=config.log_format)
+    configured = _settings(log_format)
+    logs.configure(logging.INFO, log_format=configured.log_format)
     for name in SERVER_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO)
+    install_access_log_filter()
+    config = _with_public_url(configured, host, port)
 
     engine = connect(config.database_url)
     clock = SystemClock()
     token = ensure_first_admin(engine, now=clock.now())
     if token is not None:
         say(f"Sign in as admin: {config.public_url}/auth/link/{token}")
+        if is_wildcard(host) and not public_url_is_set(configured):
+            say(f"This link works on this machine only; set {PUBLIC_URL_ENV} to this server's address to sign in from elsewhere.")
 
     app = create_app(config, engine=engine, clock=clock)
     stop = threading.Event()
@@ -79,15 +85,31 @@ def serve(
         engine.dispose()
 
 
-def _settings(host: str, port: int, log_format: LogFormatOption | None) -> Settings:
+def _settings(log_format: LogFormatOption | None) -> Settings:
     overrides: dict[str, object] = {}
     if log_format is not None:
         overrides["log_format"] = log_format.value
-    config = load_settings(**overrides)
-    if "public_url" not in config.model_fields_set:
-        # Without JOURNEYS_PUBLIC_URL, links and callbacks use the address served here.
-        config = config.model_copy(update={"public_url": f"http://{host}:{port}"})
-    return config
+    return load_settings(**overrides)
+
+
+def _with_public_url(config: Settings, host: str, port: int) -> Settings:
+    """Return the settings with public_url set: as configured, else the address served here."""
+    if public_url_is_set(config):
+        return config
+    url = served_url(host, port)
+    if is_wildcard(host):
+        logger.warning(
+            "%s is not set, so links and callbacks use %s, which only this machine reaches; "
+            "set %s to this server's address for remote access, the same value for every worker.",
+            PUBLIC_URL_ENV, url, PUBLIC_URL_ENV, extra={"action": "public_url_unset"},
+        )
+    else:
+        logger.info(
+            "%s is not set, so links and callbacks use %s, the address served here; "
+            "a separate `journeys worker` needs %s set to the same value.",
+            PUBLIC_URL_ENV, url, PUBLIC_URL_ENV, extra={"action": "public_url_unset"},
+        )
+    return config.model_copy(update={"public_url": url})
 
 
 class _Server(uvicorn.Server):

@@ -21,6 +21,7 @@ from journeys.errors import ConflictError, JourneysError
 from journeys.providers.registry import Providers
 from journeys.providers.twilio_settings import check_twilio_ready
 from journeys.providers.webhook_readiness import check_webhook_run
+from journeys.public_url import check_public_url_for_run
 from journeys.storage import actions as action_queries
 from journeys.storage import journeys as journey_queries
 from journeys.storage import recipients as recipient_queries
@@ -104,15 +105,19 @@ def check_provider_ready(conn: Connection, run: dict[str, Any], config: Settings
 
     Checked when a run is started or scheduled, not when a scheduled run's time
     comes: a failure then would have no one to report to. Webhook runs raise
-    ConflictError; Twilio runs raise TwilioNotConfiguredError.
+    ConflictError; Twilio runs raise TwilioNotConfiguredError. Both raise
+    ConflictError when JOURNEYS_PUBLIC_URL, which their callbacks need, is not set.
     """
     provider = RunSettings.model_validate(run["settings"]).provider
-    if provider == "twilio":
-        check_twilio_ready(config or load_settings())
-    if provider != "webhook":
+    if provider == "simulator":
         return
-    document = JourneyDocument.model_validate(journey_queries.get_document(conn, run["journey_id"]))
-    check_webhook_run(conn, run["id"], document, config or load_settings())
+    config = config or load_settings()
+    if provider == "twilio":
+        check_twilio_ready(config)
+    if provider == "webhook":
+        document = JourneyDocument.model_validate(journey_queries.get_document(conn, run["journey_id"]))
+        check_webhook_run(conn, run["id"], document, config)
+    check_public_url_for_run(config, run["id"], provider)
 
 
 def unschedule_run(engine: Engine, run_id: int, *, now: datetime) -> dict[str, Any]:

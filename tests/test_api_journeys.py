@@ -12,7 +12,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from journeys.clock import VirtualClock
+from journeys.providers.registry import Providers
 from journeys.services import runs as run_service
+from journeys.storage import runs as run_queries
 
 
 def document(**extra: Any) -> dict[str, Any]:
@@ -144,6 +146,92 @@ def test_delete_journey_with_live_run_is_409(api: FastAPI, engine: Engine, tmp_p
     assert f"run {run_id} (running)" in response.json()["message"]
     assert "cancel" in response.json()["message"]
     assert still_there.status_code == 200
+
+
+def finished_run(engine: Engine, tmp_path: Path, status: str) -> int:
+    """Return a run of a new journey in `status`: cancelled through the service, else set directly."""
+    run_id = new_run(engine, tmp_path, document(), [{"phone_number": "+12025550101", "customer_name": "Ada"}])
+    run_service.start_run(engine, run_id, now=NOW)
+    if status == "cancelled":
+        run_service.cancel_run(engine, run_id, now=NOW, providers=Providers(engine))
+    else:
+        with engine.begin() as conn:
+            run_queries.update_run(conn, run_id, now=NOW, status=status, finished_at=NOW)
+    return run_id
+
+
+def run_exists(engine: Engine, run_id: int) -> bool:
+    with engine.connect() as conn:
+        return any(run["id"] == run_id for run in run_queries.list_runs(conn))
+
+
+@pytest.mark.parametrize("status", ["completed", "cancelled", "failed"])
+def test_delete_journey_with_finished_run_is_409(api: FastAPI, engine: Engine, tmp_path: Path, status: str) -> None:
+    run_id = finished_run(engine, tmp_path, status)
+    journey_id = journey_of_run(engine, run_id)
+
+    with client_as(api, "operator") as operator:
+        refused = operator.delete(f"/api/journeys/{journey_id}")
+    with client_as(api, "admin") as admin:
+        refused_admin = admin.delete(f"/api/journeys/{journey_id}")
+
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "conflict"
+    assert f"run {run_id} ({status})" in refused.json()["message"]
+    assert "force=true" in refused.json()["message"]
+    assert refused_admin.status_code == 409
+    assert run_exists(engine, run_id)
+
+
+def test_delete_journey_force_needs_admin(api: FastAPI, engine: Engine, tmp_path: Path) -> None:
+    run_id = finished_run(engine, tmp_path, "completed")
+    journey_id = journey_of_run(engine, run_id)
+
+    with client_as(api, "operator") as operator:
+        forbidden = operator.delete(f"/api/journeys/{journey_id}", params={"force": "true"})
+
+    assert forbidden.status_code == 403
+    assert "admin role" in forbidden.json()["message"]
+    assert run_exists(engine, run_id)
+
+
+def test_delete_journey_force_by_admin(api: FastAPI, engine: Engine, tmp_path: Path) -> None:
+    run_id = finished_run(engine, tmp_path, "completed")
+    journey_id = journey_of_run(engine, run_id)
+
+    with client_as(api, "admin") as admin:
+        deleted = admin.delete(f"/api/journeys/{journey_id}", params={"force": "true"})
+        after = admin.get(f"/api/journeys/{journey_id}")
+        run_after = admin.get(f"/api/runs/{run_id}")
+
+    assert deleted.status_code == 204
+    assert after.status_code == 404
+    assert run_after.status_code == 404
+    assert not run_exists(engine, run_id)
+
+
+def test_delete_journey_force_keeps_live_runs(api: FastAPI, engine: Engine, tmp_path: Path) -> None:
+    run_id = new_run(engine, tmp_path, document(), [{"phone_number": "+12025550101", "customer_name": "Ada"}])
+    run_service.start_run(engine, run_id, now=NOW)
+    journey_id = journey_of_run(engine, run_id)
+
+    with client_as(api, "admin") as admin:
+        response = admin.delete(f"/api/journeys/{journey_id}", params={"force": "true"})
+
+    assert response.status_code == 409
+    assert f"run {run_id} (running)" in response.json()["message"]
+    assert run_exists(engine, run_id)
+
+
+def test_delete_journey_with_draft_run(api: FastAPI, engine: Engine, tmp_path: Path) -> None:
+    run_id = new_run(engine, tmp_path, document(), [{"phone_number": "+12025550101", "customer_name": "Ada"}])
+    journey_id = journey_of_run(engine, run_id)
+
+    with client_as(api, "operator") as operator:
+        deleted = operator.delete(f"/api/journeys/{journey_id}")
+
+    assert deleted.status_code == 204
+    assert not run_exists(engine, run_id)
 
 
 def test_validate_reports_valid_document(api: FastAPI) -> None:

@@ -119,21 +119,43 @@ def _stored(document: JourneyDocument) -> dict[str, Any]:
     return document.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def delete_journey(engine: Engine, journey_id: int) -> None:
+def delete_journey(engine: Engine, journey_id: int, *, force: bool = False) -> None:
     """Delete a journey with all its versions and runs, unless a run of it is live.
 
-    Draft and finished runs are deleted with it, their recipients, events and
-    results included. A scheduled, running or paused run must be cancelled
-    first, so that no worker is moving recipients of a journey that is gone.
+    Draft runs are deleted with it. Finished runs (completed, cancelled or
+    failed) hold the history of real calls, so deleting them with their
+    recipients, events and results needs `force`; the caller decides who may
+    pass it. A scheduled, running or paused run must be cancelled first, even
+    with `force`, so that no worker is moving recipients of a journey that is gone.
     """
     with engine.begin() as conn:
         journey_queries.get_journey(conn, journey_id)
-        live = [run for run in run_queries.list_runs(conn, journey_id) if run["status"] in run_queries.LIVE_STATUSES]
+        runs = run_queries.list_runs(conn, journey_id)
+        live = [run for run in runs if run["status"] in run_queries.LIVE_STATUSES]
         if live:
             listed = ", ".join(f"run {run['id']} ({run['status']})" for run in live)
             raise ConflictError(
                 f"cannot delete journey {journey_id}: it has live runs ({listed}); "
                 "cancel them, or wait until they finish, then delete the journey"
             )
+        finished = [run for run in runs if run["status"] != "draft"]
+        if finished and not force:
+            raise ConflictError(
+                f"cannot delete journey {journey_id}: it has finished runs ({_listed_runs(finished)}), "
+                "and deleting the journey would delete their recipients, events and call records; "
+                "export them first if you need them, then an admin can delete the journey with force=true"
+            )
         journey_queries.delete_journey(conn, journey_id)
-    logger.info("Deleted journey %d.", journey_id, extra={"action": "journey_deleted", "journey_id": journey_id})
+
+    if finished:
+        logger.warning(
+            "Deleted journey %d with %d finished runs, their recipients and events.", journey_id, len(finished),
+            extra={"action": "journey_deleted", "journey_id": journey_id},
+        )
+    else:
+        logger.info("Deleted journey %d.", journey_id, extra={"action": "journey_deleted", "journey_id": journey_id})
+
+
+def _listed_runs(runs: list[dict[str, Any]], shown: int = 10) -> str:
+    listed = ", ".join(f"run {run['id']} ({run['status']})" for run in runs[:shown])
+    return listed if len(runs) <= shown else f"{listed} and {len(runs) - shown} more"

@@ -20,9 +20,10 @@ from journeys.api.models.journeys import (
     ValidationResult,
 )
 from journeys.api.models.runs import Run, RunCreate
-from journeys.errors import JourneyInvalidError
+from journeys.errors import ForbiddenError, JourneyInvalidError
 from journeys.services import journeys as service
 from journeys.services import runs as run_service
+from journeys.services.auth import Principal
 from journeys.stats import journey_stats
 from journeys.storage import journeys as queries
 from journeys.storage import runs as run_queries
@@ -89,10 +90,37 @@ def update_journey(
     return _read_journey(engine, journey_id, version)
 
 
-@router.delete("/{journey_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(security.operator)])
-def delete_journey(journey_id: RowId, engine: Engine = Depends(deps.engine)) -> Response:
-    """Delete a journey with its versions and its draft and finished runs; a live run gets 409."""
-    service.delete_journey(engine, journey_id)
+@router.delete(
+    "/{journey_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={
+        403: {"description": "`force=true` from a caller without the admin role."},
+        409: {"description": "The journey has a live run, or a finished run and no `force=true`."},
+    },
+)
+def delete_journey(
+    journey_id: RowId,
+    force: bool = Query(
+        False,
+        description="Also delete finished (completed, cancelled or failed) runs with their recipients, "
+        "events and call records. Admins only.",
+    ),
+    principal: Principal = Depends(security.operator),
+    engine: Engine = Depends(deps.engine),
+) -> Response:
+    """Delete a journey with its versions and its draft runs.
+
+    A journey with a finished run gets 409, because deleting it would delete
+    the run's recipients, events and call records; an admin may pass
+    `force=true` to delete them too. A journey with a scheduled, running or
+    paused run gets 409 even then: cancel the run first.
+    """
+    if force and not principal.allows("admin"):
+        raise ForbiddenError(
+            f"force=true needs the admin role, and these credentials have the {principal.role} role; "
+            "ask an admin to delete the journey"
+        )
+    service.delete_journey(engine, journey_id, force=force)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

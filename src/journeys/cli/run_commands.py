@@ -11,7 +11,7 @@ import typer
 from journeys.cli import settings_options as opts
 from journeys.cli.context import clock, database
 from journeys.cli.import_display import import_options, print_import_report, run_import
-from journeys.cli.output import check_output_file, print_json, say, table
+from journeys.cli.output import check_output_file, is_standard_output, print_json, say, table
 from journeys.errors import InvalidInputError
 from journeys.providers.registry import Providers
 from journeys.services import runs as service
@@ -94,6 +94,7 @@ def import_csv(
 
     Example: journeys run import 3 leads.csv --default-region US --map "Mobile=phone_number"
     """
+    check_output_file(rejected, "--rejected", inputs=[file])
     options = import_options(file, map_, default_region, encoding, delimiter, decimal_comma, date_format, datetime_format)
     report = run_import(database(), run_id, file, options, rejected=rejected, dry_run=dry_run, quiet=json_output, now=clock.now())
     if json_output:
@@ -238,7 +239,7 @@ def recipients(
 def export(
     run_id: int,
     events: Annotated[bool, typer.Option("--events", help="Export the event history instead of one row per recipient.")] = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; standard output by default.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write; standard output by default or for '-'.")] = None,
 ) -> None:
     """Export a run's recipients, or its events, as CSV (UTF-8 with a byte-order mark).
 
@@ -247,6 +248,8 @@ def export(
     from journeys.export.events import write_events_csv
     from journeys.export.recipients import write_recipients_csv
 
+    if is_standard_output(output):
+        output = None
     check_output_file(output, "--output")
     write = write_events_csv if events else write_recipients_csv
     engine = database()

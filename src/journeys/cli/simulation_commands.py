@@ -46,8 +46,8 @@ def simulate(
     and agents the journey names registered for the occasion.
     Example: journeys simulate reminder.json leads.csv --start "2026-06-10 09:00" --timezone America/Chicago --seed 7
     """
-    check_output_file(export, "--export")
-    check_output_file(events, "--events")
+    check_output_file(export, "--export", inputs=[journey, recipients])
+    check_output_file(events, "--events", inputs=[journey, recipients])
     settings = opts.build_settings(
         calling_window=calling_window, no_calling_window=no_calling_window, default_timezone=default_timezone,
         max_concurrent_calls=max_concurrent_calls, provider=provider, outcomes=outcomes, seed=seed,

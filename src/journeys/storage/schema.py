@@ -37,7 +37,10 @@ metadata = MetaData(
     }
 )
 
-# SQLite only gives 64-bit autoincrement to INTEGER PRIMARY KEY columns.
+# SQLite only gives 64-bit autoincrement to INTEGER PRIMARY KEY columns. Tables
+# with such ids are created with AUTOINCREMENT, so that SQLite never reuses the id
+# of a deleted row: ids appear in callback URLs and idempotency keys that
+# providers keep, as PostgreSQL's sequences never repeat either.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
 
@@ -75,6 +78,7 @@ journeys = Table(
     Column("current_version", Integer, nullable=False),
     Column("created_at", UtcTime, nullable=False),
     Column("updated_at", UtcTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 journey_versions = Table(
@@ -86,6 +90,7 @@ journey_versions = Table(
     Column("document", JSON, nullable=False),
     Column("created_at", UtcTime, nullable=False),
     UniqueConstraint("journey_id", "version"),
+    sqlite_autoincrement=True,
 )
 
 sender_numbers = Table(
@@ -98,6 +103,7 @@ sender_numbers = Table(
     # The earliest time the next call from this number may be dispatched.
     Column("next_slot_at", UtcTime),
     Column("created_at", UtcTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 agents = Table(
@@ -116,6 +122,7 @@ agents = Table(
     # API and the command line never return it.
     Column("webhook_secret", String(200)),
     Column("created_at", UtcTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 runs = Table(
@@ -135,6 +142,7 @@ runs = Table(
     Column("updated_at", UtcTime, nullable=False),
     Index(None, "status", "scheduled_at"),
     Index(None, "journey_id"),
+    sqlite_autoincrement=True,
 )
 
 recipients = Table(
@@ -190,6 +198,7 @@ recipients = Table(
     Index(None, "run_id", "status", "id"),
     Index(None, "run_id", "current_node", "id"),
     Index(None, "run_id", "id"),
+    sqlite_autoincrement=True,
 )
 
 actions = Table(
@@ -225,6 +234,7 @@ actions = Table(
     # The reconciler's expired dispatch leases and the overdue-result duty.
     Index(None, "status", "lease_expires_at"),
     Index(None, "status", "deadline_at"),
+    sqlite_autoincrement=True,
 )
 
 events = Table(
@@ -239,6 +249,7 @@ events = Table(
     Column("detail", Text),
     Index(None, "recipient_id", "id"),
     Index(None, "run_id", "id"),
+    sqlite_autoincrement=True,
 )
 
 # Every provider report, kept as received before it is applied.
@@ -255,6 +266,7 @@ callbacks = Table(
     Index(None, "action_id"),
     # Callbacks stored but not yet applied, for the duty that retries them.
     Index(None, "applied", "received_at"),
+    sqlite_autoincrement=True,
 )
 
 # The simulator's record of each call and SMS it placed, as a remote platform keeps one.
@@ -268,6 +280,7 @@ simulated_messages = Table(
     Column("report_at", UtcTime, nullable=False),
     Column("reported", Boolean, nullable=False, default=False),
     Index(None, "reported", "report_at"),
+    sqlite_autoincrement=True,
 )
 
 imports = Table(
@@ -278,6 +291,7 @@ imports = Table(
     Column("filename", String(400)),
     Column("report", JSON, nullable=False),
     Column("created_at", UtcTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 # One row per duty that only one worker may do at a time (starting scheduled
@@ -299,6 +313,7 @@ users = Table(
     Column("password_hash", String(200)),
     Column("role", String(10), nullable=False),
     Column("created_at", UtcTime, nullable=False),
+    sqlite_autoincrement=True,
 )
 
 # API keys are long random strings, so a SHA-256 digest is a safe hash; the
@@ -315,6 +330,7 @@ api_keys = Table(
     Column("created_at", UtcTime, nullable=False),
     Column("last_used_at", UtcTime),
     Column("revoked_at", UtcTime),
+    sqlite_autoincrement=True,
 )
 
 # Browser sessions and one-time sign-in links; only digests of tokens are kept.
@@ -329,6 +345,7 @@ sessions = Table(
     Column("created_at", UtcTime, nullable=False),
     Column("expires_at", UtcTime, nullable=False),
     Column("used_at", UtcTime),
+    sqlite_autoincrement=True,
 )
 
 # One row per worker process, refreshed every tick: who is alive, and since when.

@@ -23,7 +23,8 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agents')),
-    sa.UniqueConstraint('name', name=op.f('uq_agents_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_agents_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('callbacks',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -33,7 +34,8 @@ def upgrade() -> None:
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('applied', sa.Boolean(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_callbacks'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_callbacks')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('callbacks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_callbacks_action_id'), ['action_id'], unique=False)
@@ -50,7 +52,8 @@ def upgrade() -> None:
     sa.Column('current_version', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_journeys'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_journeys')),
+    sqlite_autoincrement=True
     )
     op.create_table('sender_numbers',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -60,7 +63,8 @@ def upgrade() -> None:
     sa.Column('next_slot_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sender_numbers')),
-    sa.UniqueConstraint('number', name=op.f('uq_sender_numbers_number'))
+    sa.UniqueConstraint('number', name=op.f('uq_sender_numbers_number')),
+    sqlite_autoincrement=True
     )
     op.create_table('simulated_messages',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -70,7 +74,8 @@ def upgrade() -> None:
     sa.Column('report_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('reported', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_simulated_messages')),
-    sa.UniqueConstraint('action_id', name=op.f('uq_simulated_messages_action_id'))
+    sa.UniqueConstraint('action_id', name=op.f('uq_simulated_messages_action_id')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('simulated_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_simulated_messages_reported_report_at'), ['reported', 'report_at'], unique=False)
@@ -83,7 +88,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['journey_id'], ['journeys.id'], name=op.f('fk_journey_versions_journey_id_journeys'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journey_versions')),
-    sa.UniqueConstraint('journey_id', 'version', name=op.f('uq_journey_versions_journey_id_version'))
+    sa.UniqueConstraint('journey_id', 'version', name=op.f('uq_journey_versions_journey_id_version')),
+    sqlite_autoincrement=True
     )
     op.create_table('runs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -99,7 +105,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['journey_id'], ['journeys.id'], name=op.f('fk_runs_journey_id_journeys'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_runs'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_runs')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_runs_journey_id'), ['journey_id'], unique=False)
@@ -112,7 +119,8 @@ def upgrade() -> None:
     sa.Column('report', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_imports_run_id_runs'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_imports'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imports')),
+    sqlite_autoincrement=True
     )
     op.create_table('recipients',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -143,7 +151,8 @@ def upgrade() -> None:
     sa.Column('lease_expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_recipients_run_id_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recipients')),
-    sa.UniqueConstraint('run_id', 'phone_number', name=op.f('uq_recipients_run_id_phone_number'))
+    sa.UniqueConstraint('run_id', 'phone_number', name=op.f('uq_recipients_run_id_phone_number')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('recipients', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recipients_run_id_current_node_status'), ['run_id', 'current_node', 'status'], unique=False)
@@ -176,7 +185,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['recipient_id'], ['recipients.id'], name=op.f('fk_actions_recipient_id_recipients'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_actions_run_id_runs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_actions')),
-    sa.UniqueConstraint('recipient_id', 'node_id', 'visit', name=op.f('uq_actions_recipient_id_node_id_visit'))
+    sa.UniqueConstraint('recipient_id', 'node_id', 'visit', name=op.f('uq_actions_recipient_id_node_id_visit')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_actions_provider_provider_ref'), ['provider', 'provider_ref'], unique=False)
@@ -193,7 +203,8 @@ def upgrade() -> None:
     sa.Column('detail', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['recipient_id'], ['recipients.id'], name=op.f('fk_events_recipient_id_recipients'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_events_run_id_runs'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_recipient_id_id'), ['recipient_id', 'id'], unique=False)

@@ -23,7 +23,8 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
+    sqlite_autoincrement=True
     )
     op.create_table('workers',
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -46,7 +47,8 @@ def upgrade() -> None:
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_api_keys_created_by_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_keys')),
-    sa.UniqueConstraint('prefix', name=op.f('uq_api_keys_prefix'))
+    sa.UniqueConstraint('prefix', name=op.f('uq_api_keys_prefix')),
+    sqlite_autoincrement=True
     )
     op.create_table('sessions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -59,7 +61,8 @@ def upgrade() -> None:
     sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sessions')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_sessions_token_hash'))
+    sa.UniqueConstraint('token_hash', name=op.f('uq_sessions_token_hash')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('agents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('stream_url', sa.String(length=2000), nullable=True))
@@ -70,7 +73,8 @@ def upgrade() -> None:
     with op.batch_alter_table('callbacks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_callbacks_applied_received_at'), ['applied', 'received_at'], unique=False)
 
-    with op.batch_alter_table('recipients', schema=None) as batch_op:
+    # Adding the unique constraint recreates the table on SQLite; keep AUTOINCREMENT.
+    with op.batch_alter_table('recipients', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('client_key', sa.String(length=200), nullable=True))
         batch_op.create_unique_constraint(batch_op.f('uq_recipients_run_id_client_key'), ['run_id', 'client_key'])
 

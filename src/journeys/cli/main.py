@@ -2,20 +2,17 @@
 
 Each command calls one library function and prints its result. Errors that a
 user can fix print one sentence and exit 1; anything unexpected prints one
-line and writes the traceback to a log file.
+line and writes the traceback to a log file that only the user can read.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import tempfile
-import traceback
-from pathlib import Path
 
 import typer
 
-from journeys.cli import journey_commands, recipient_commands, registry_commands, run_commands, simulation_commands, worker_commands
+from journeys.cli import internal_errors, journey_commands, recipient_commands, registry_commands, run_commands, simulation_commands, worker_commands
 from journeys.cli.auth_commands import apikey_app, user_app
 from journeys import logs
 from journeys.cli.serve_command import serve
@@ -43,9 +40,6 @@ app.command("demo")(simulation_commands.demo)
 app.command("worker")(worker_commands.worker)
 app.command("serve")(serve)
 
-ERROR_LOG = Path(tempfile.gettempdir()) / "journeys-errors.log"
-
-
 def main() -> None:
     """Run the command line, turning errors into one clear line each."""
     logs.configure(logging.WARNING)
@@ -64,14 +58,10 @@ def main() -> None:
 
 
 def _report_internal_error(exc: Exception) -> None:
-    try:
-        with ERROR_LOG.open("a", encoding="utf-8") as log:
-            log.write("".join(traceback.format_exception(exc)))
-        where = f"the details are in {ERROR_LOG}"
-    except OSError:
-        where = "the details could not be written to a log file"
+    path = internal_errors.write_error_log(exc)
+    where = f"the details are in {path}" if path else "the details could not be written to a log file"
     error_console.print(
-        f"Internal error: {type(exc).__name__}: {exc}. This is a bug in Journeys; {where}.",
+        f"Internal error: {internal_errors.summarize(exc)}. This is a bug in Journeys; {where}.",
         markup=False,
     )
 

@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from journeys.domain.sms import sms_length_problem
+
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # `data` is reserved too, because `data.<field>` is how conditions and templates
 # name a field explicitly, so a field called `data` would be ambiguous.
@@ -195,7 +197,16 @@ class CallNode(_Node):
 class SmsNode(_Node):
     type: Literal["sms"]
     from_number: str
+    # The template; its rendered text is checked again before each send.
     message: str = Field(min_length=1)
+
+    @field_validator("message")
+    @classmethod
+    def _check_length(cls, message: str) -> str:
+        problem = sms_length_problem(message)
+        if problem is not None:
+            raise ValueError(f"'message' is too long: {problem}; shorten it")
+        return message
 
 
 class TimeDelayNode(_Node):

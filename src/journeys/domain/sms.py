@@ -1,4 +1,4 @@
-"""The SMS character encoding a text needs and how many segments it takes."""
+"""The SMS character encoding a text needs, how many segments it takes, and its maximum length."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ GSM7_BASIC = frozenset(
 # The extension table: each character is sent as the escape code plus one
 # septet, so it counts two.
 GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+# Twilio's Messages API takes a body of at most 1,600 characters and rejects a
+# longer one with error 21617 (https://www.twilio.com/docs/api/errors/21617).
+# Journeys applies the same limit on every provider, so that a journey that
+# runs on one provider runs on the others.
+# NOTE: Twilio may count some non-GSM characters, such as emoji, as more than
+# one, so a message near the limit can still be rejected there.
+MAX_SMS_LENGTH = 1_600
 
 GSM7_SINGLE_SEGMENT = 160
 GSM7_CONCATENATED_SEGMENT = 153
@@ -35,6 +43,13 @@ def sms_encoding(text: str) -> tuple[Literal["GSM-7", "UCS-2"], int]:
 
     costs = [2 if ord(char) > 0xFFFF else 1 for char in text]
     return "UCS-2", _count_segments(costs, UCS2_SINGLE_SEGMENT, UCS2_CONCATENATED_SEGMENT)
+
+
+def sms_length_problem(text: str) -> str | None:
+    """Return why `text` is too long to send as one SMS message, or None if it fits."""
+    if len(text) <= MAX_SMS_LENGTH:
+        return None
+    return f"it has {len(text):,} characters, and an SMS can have at most {MAX_SMS_LENGTH:,}"
 
 
 def _count_segments(costs: list[int], single: int, part: int) -> int:

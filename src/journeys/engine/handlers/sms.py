@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from journeys.domain.sms import sms_encoding
+from journeys.domain.sms import sms_encoding, sms_length_problem
 from journeys.domain.templates import TemplateRenderError, render
 from journeys.engine.context import NodeContext
 from journeys.engine.handlers.base import NodeHandler
@@ -28,6 +28,10 @@ class SmsHandler(NodeHandler):
             message = render(ctx.node.message, ctx.scope())
         except TemplateRenderError as exc:
             return Fail(str(exc))
+        too_long = sms_length_problem(message)
+        if too_long is not None:
+            return Fail(f"the SMS was not sent because the rendered message is too long: {too_long}; "
+                        "shorten the message or the recipient data it includes")
 
         encoding, segments = sms_encoding(message)
         return Queue(

@@ -17,7 +17,8 @@ from journeys.domain.document import JourneyDocument
 from journeys.domain.lifecycle import check_transition
 from journeys.domain.localtime import local_to_utc
 from journeys.domain.settings import RunSettings
-from journeys.errors import ConflictError, JourneysError
+from journeys.domain.text import check_text
+from journeys.errors import ConflictError, InvalidInputError, JourneysError
 from journeys.providers.registry import Providers
 from journeys.providers.twilio_settings import check_twilio_ready
 from journeys.providers.webhook_readiness import check_webhook_run
@@ -30,11 +31,15 @@ from journeys.storage.schema import runs
 
 logger = logging.getLogger(__name__)
 
+# The width of the runs table's `name` column.
+MAX_RUN_NAME_LENGTH = 200
+
 
 def create_run(
     engine: Engine, journey_id: int, *, name: str, settings: RunSettings, now: datetime
 ) -> int:
-    """Create a draft run of a journey and return its id."""
+    """Create a draft run of a journey and return its id; the name is stored without surrounding spaces."""
+    name = check_run_name(name)
     with engine.begin() as conn:
         journey_queries.get_journey(conn, journey_id)
         run_id = run_queries.insert_run(
@@ -42,6 +47,18 @@ def create_run(
         )
     logger.info("Created run %d.", run_id, extra={"action": "run_created", "run_id": run_id})
     return run_id
+
+
+def check_run_name(name: str) -> str:
+    """Return the name without surrounding spaces; raise InvalidInputError if it is blank, too long or has a control character."""
+    stripped = check_text(name.strip(), "run name")
+    if not stripped:
+        raise InvalidInputError("invalid run name: it is blank; give the run a name such as 'Morning wave'")
+    if len(stripped) > MAX_RUN_NAME_LENGTH:
+        raise InvalidInputError(
+            f"invalid run name: it has {len(stripped)} characters; use at most {MAX_RUN_NAME_LENGTH}"
+        )
+    return stripped
 
 
 def start_run(engine: Engine, run_id: int, *, now: datetime, config: Settings | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from journeys.api import errors, routes
+from journeys.api.input_checks import InputCheckMiddleware
 from journeys.clock import Clock, SystemClock
 from journeys.config import Settings, load_settings
 from journeys.engine.catalog import Catalog
@@ -30,6 +31,7 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
     app.state.catalog = Catalog()
 
     errors.install(app)
+    app.add_middleware(InputCheckMiddleware)
     for module in _route_modules():
         app.include_router(module.router)
     return app

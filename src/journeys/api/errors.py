@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -71,9 +72,14 @@ async def _journeys_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    return invalid_request(exc.errors())
+
+
+def invalid_request(details: Sequence[Mapping[str, Any]]) -> JSONResponse:
+    """Return the 422 response listing request fields that failed validation; each detail has `loc` and `msg`."""
     errors = [
         {"path": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
-        for error in exc.errors()
+        for error in details
     ]
     listed = "; ".join(f"{error['path']}: {error['message']}" for error in errors[:5])
     message = f"the request has {len(errors)} invalid field{'s' if len(errors) != 1 else ''} ({listed}); fix them and send it again"

@@ -43,7 +43,8 @@ FieldType = Literal[
 
 class _Model(BaseModel):
     # Unknown keys are rejected so that a typo ("nxt") is reported, not ignored.
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # YAML reads .inf and .nan, which JSON columns cannot hold.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Position(_Model):
@@ -122,7 +123,7 @@ class AnyOf(_Model):
 class NotOf(_Model):
     not_: Condition = Field(alias="not")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 def _condition_kind(value: Any) -> str | None:

@@ -15,7 +15,7 @@ DEFAULT_CALLING_WINDOW = "daily 09:00-20:00"
 class SimulatorSettings(BaseModel):
     """How the built-in simulator decides what happens to each call and SMS."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     outcomes: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_OUTCOMES))
     seed: int = 0
@@ -55,7 +55,7 @@ class SimulatorSettings(BaseModel):
 class RunSettings(BaseModel):
     """The settings a run is created with; stored as JSON on the run."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     # A window such as "mon-fri 09:00-20:00", or None for no calling window.
     calling_window: str | None = DEFAULT_CALLING_WINDOW

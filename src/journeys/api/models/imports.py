@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
+
+from journeys.api.models.base import RequestModel
 
 
-class ImportForm(BaseModel):
+class ImportForm(RequestModel):
     """The fields of an import's multipart form besides the file."""
-
-    model_config = ConfigDict(extra="forbid")
 
     mapping: list[str] = Field(
         default_factory=list,

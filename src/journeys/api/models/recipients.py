@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from journeys.api.models.base import RequestModel
 
 
 class RecipientSummary(BaseModel):
@@ -62,14 +64,12 @@ class Recipient(RecipientSummary):
     events: list[EventOut]
 
 
-class RecipientCreate(BaseModel):
+class RecipientCreate(RequestModel):
     """A recipient to add to a run whose journey's start node has trigger 'api'.
 
     Values are checked as a CSV row's cells are: `data` holds the journey's
     fields by name, as text, numbers or booleans.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     phone_number: str = Field(max_length=100, examples=["+12025550123"])
     phone_extension: str | None = Field(None, max_length=20)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from journeys.api.models.base import RequestModel
 from journeys.domain.localtime import is_known_zone, parse_local
 from journeys.domain.phones import normalize_phone
 from journeys.domain.settings import RunSettings
 from journeys.errors import InvalidInputError
 
 
-class RunCreate(BaseModel):
+class RunCreate(RequestModel):
     """A new draft run: its name and settings; omitted settings take their defaults."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, examples=["Morning wave"])
     settings: RunSettings = Field(default_factory=RunSettings)
@@ -71,10 +70,8 @@ class RunDetail(Run):
     recipients: dict[str, int]
 
 
-class ScheduleRequest(BaseModel):
+class ScheduleRequest(RequestModel):
     """A local start time in an IANA time zone; a time that clocks skip is rejected with the next valid one."""
-
-    model_config = ConfigDict(extra="forbid")
 
     at: str = Field(description="Local date and time, 'YYYY-MM-DD HH:MM'.", examples=["2026-12-05 09:00"])
     timezone: str = Field(description="IANA time zone of `at`.", examples=["America/New_York"])

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.models.base import RequestModel
 from journeys.api.params import RowId
 from journeys.services import auth
 from journeys.services.auth import Principal, Role
@@ -28,7 +29,7 @@ class ApiKey(BaseModel):
     revoked_at: datetime | None
 
 
-class NewApiKey(BaseModel):
+class NewApiKey(RequestModel):
     name: str = Field(min_length=1, max_length=200, description="Who or what uses the key, such as 'nightly import'.")
     role: Role
 

@@ -18,6 +18,8 @@ from journeys.api.models.imports import ImportForm, ImportPreview, ImportResult,
 from journeys.api.uploads import spooled_form
 from journeys.config import Settings
 from journeys.domain.document import BUILTIN_FIELDS, JourneyDocument
+from journeys.domain.jsonvalues import find_json_problem
+from journeys.domain.text import NUL, control_character_problem
 from journeys.importer.mapping import EXTENSION_COLUMN
 from journeys.importer.options import ImportOptions
 from journeys.importer.preview import preview_file
@@ -90,6 +92,12 @@ def _upload(form: FormData) -> UploadFile:
             "msg": f"send the CSV as one file part named {FILE_PART!r}",
             "type": "missing",
         }])
+    if parts[0].filename and NUL in parts[0].filename:
+        raise RequestValidationError([{
+            "loc": ("body", FILE_PART),
+            "msg": f"the file name {control_character_problem(NUL, parts[0].filename.index(NUL))}",
+            "type": "value_error",
+        }])
     return parts[0]
 
 
@@ -102,6 +110,7 @@ def _form_fields(form: FormData) -> ImportForm:
             raise RequestValidationError([{
                 "loc": ("body", name), "msg": f"{name} must be a text field, not a file", "type": "value_error",
             }])
+        _check_storable(name, value)
         if name in LIST_FIELDS:
             values.setdefault(name, []).append(value)
         else:
@@ -112,6 +121,14 @@ def _form_fields(form: FormData) -> ImportForm:
         raise RequestValidationError(
             [{**error, "loc": ("body", *error["loc"])} for error in exc.errors(include_url=False)]
         ) from exc
+
+
+def _check_storable(name: str, value: str) -> None:
+    # Values reach the stored report, where PostgreSQL cannot keep a NUL character.
+    problem = find_json_problem({name: value})
+    if problem is not None:
+        path, message = problem
+        raise RequestValidationError([{"loc": ("body", *path), "msg": message, "type": "value_error"}])
 
 
 def _options(fields: ImportForm, upload: UploadFile) -> ImportOptions:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.models.base import RequestModel
 from journeys.services import registry
 from journeys.services.auth import Principal
 
@@ -26,7 +27,7 @@ class Number(BaseModel):
     created_at: datetime
 
 
-class NewNumber(BaseModel):
+class NewNumber(RequestModel):
     number: str = Field(max_length=50, description="The number in E.164, such as +12025550100.")
     label: str | None = Field(None, max_length=200)
     calls_per_second: float = Field(1.0, description="Calls and SMS per second from this number.")
@@ -42,7 +43,7 @@ class Agent(BaseModel):
     created_at: datetime
 
 
-class AgentEndpoints(BaseModel):
+class AgentEndpoints(RequestModel):
     stream_url: str | None = Field(None, description="A wss:// media stream URL, for calls through Twilio.")
     sip_uri: str | None = Field(None, description="A sip: URI, for calls through Twilio.")
     webhook_url: str | None = Field(

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from journeys.api import deps, security
 from journeys.api.attempts import AttemptLimiter
 from journeys.api.errors import error_body
+from journeys.api.models.base import RequestModel
 from journeys.config import Settings
 from journeys.errors import SignInLinkError, UnauthenticatedError
 from journeys.services import auth, users
@@ -34,7 +35,7 @@ _limiter_lock = threading.Lock()
 _LINK_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 
-class SignIn(BaseModel):
+class SignIn(RequestModel):
     email: str = Field(max_length=320)
     password: str = Field(max_length=1024)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
+from journeys.api.models.base import RequestModel
 from journeys.api.params import RowId
 from journeys.services import auth, users
 from journeys.services.auth import Principal, Role
@@ -28,7 +29,7 @@ class User(BaseModel):
     created_at: datetime
 
 
-class NewUser(BaseModel):
+class NewUser(RequestModel):
     email: str = Field(max_length=320)
     role: Role
     # Without a password the user signs in by the one-time link in the response.
@@ -39,7 +40,7 @@ class CreatedUser(User):
     sign_in_link: str | None = Field(None, description="A one-time sign-in link, when the user has no password.")
 
 
-class UserChanges(BaseModel):
+class UserChanges(RequestModel):
     role: Role | None = None
     password: str | None = Field(None, max_length=1024)
 

@@ -372,3 +372,22 @@ def test_action_id_past_64_bits_rejected(bench: TwilioBench) -> None:
 
     assert answer.status_code == 422
     assert callback_rows(bench.engine) == []
+
+
+def test_nul_in_form_rejected(bench: TwilioBench) -> None:
+    # The callback log cannot store NUL on PostgreSQL, so the callback gets 422 before it is logged.
+    run_id, action = one_call(bench)
+    sid = action["provider_ref"]
+
+    rejected = bench.fake.post_call_status(bench.client, sid, "completed", AnsweredBy="human", CallerName="A\x00")
+    logged = callback_rows(bench.engine, action["id"])
+    accepted = bench.fake.post_call_status(bench.client, sid, "completed", **FINAL_HUMAN)
+
+    assert rejected.status_code == 422
+    assert rejected.json()["code"] == "invalid_request"
+    assert rejected.json()["errors"][0]["path"] == "body.CallerName"
+    assert "control character U+0000" in rejected.json()["errors"][0]["message"]
+    assert logged == []
+    assert accepted.status_code == 204
+    [settled] = action_rows(bench.engine, run_id)
+    assert settled["outcome"] == "answered"

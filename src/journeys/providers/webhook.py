@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 
 from journeys.clock import Clock, SystemClock
 from journeys.config import Settings
+from journeys.domain.jsonvalues import JsonValueError, parse_json
 from journeys.engine.ranking import is_final
 from journeys.errors import InvalidInputError
 from journeys.providers.base import ActionRequest, Placed, ProviderError, ProviderReport
@@ -301,7 +302,9 @@ def _request_from_row(action: dict[str, Any]) -> ActionRequest:
 
 def _json_object(response: httpx.Response, target: Target) -> dict[str, Any]:
     try:
-        answer = response.json()
+        answer = parse_json(response.content)
+    except JsonValueError as exc:
+        raise ProviderError(f"{target.describe()} returned JSON that cannot be stored: {exc}") from exc
     except ValueError as exc:
         raise ProviderError(
             f"{target.describe()} returned HTTP {response.status_code} with a body that is not JSON: {_excerpt(response)}"

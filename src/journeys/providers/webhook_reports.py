@@ -22,7 +22,7 @@ _ANSWERED_BY = {"answered": "human", "voicemail": "machine"}
 class CallReport(BaseModel):
     """A call's status; `outcome` is required once the status is `completed`."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
 
     status: Literal["queued", "initiated", "ringing", "in_progress", "completed"]
     outcome: CallOutcome | None = None
@@ -67,7 +67,7 @@ class CallReport(BaseModel):
 class SmsReport(BaseModel):
     """An SMS's delivery status."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
 
     status: Literal["queued", "accepted", "sending", "sent", "delivered", "undelivered", "failed"]
     message_id: str | None = Field(None, min_length=1, max_length=100)

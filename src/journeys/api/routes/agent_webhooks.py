@@ -9,7 +9,6 @@ retry until it gets a 2xx response.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from datetime import datetime
@@ -26,6 +25,7 @@ from journeys.api.metrics import CALLBACK_LATENCY
 from journeys.api.params import RowId
 from journeys.api.rejections import RejectionLog, rejection_log
 from journeys.config import Settings
+from journeys.domain.jsonvalues import JsonValueError, parse_json
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
 from journeys.errors import NotFoundError
@@ -120,9 +120,17 @@ def _action_and_secret(
 
 
 def _parse(body: bytes) -> Any:
-    """Return the JSON body as a dict; raise RequestValidationError (a 422 response) if it does not fit."""
+    """Return the JSON body as a dict; raise RequestValidationError (a 422 response) if it does not fit.
+
+    A value the database cannot store (NUL, NaN, Infinity, deep nesting) gets
+    422 too, so that the platform stops retrying a callback that could never apply.
+    """
     try:
-        parsed = json.loads(body)
+        parsed = parse_json(body)
+    except JsonValueError as exc:
+        raise RequestValidationError(
+            [{"loc": ("body", *exc.path), "msg": exc.problem, "type": "value_error"}]
+        ) from exc
     except ValueError as exc:
         raise RequestValidationError(
             [{"loc": ("body",), "msg": f"the body is not valid JSON ({exc})", "type": "json_invalid"}]

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
 from starlette.datastructures import FormData
 from twilio.request_validator import RequestValidator
@@ -24,6 +25,7 @@ from twilio.request_validator import RequestValidator
 from journeys.api import deps
 from journeys.api.metrics import CALLBACK_LATENCY
 from journeys.api.rejections import rejection_log
+from journeys.domain.jsonvalues import find_json_problem
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
 from journeys.engine.ranking import is_final
@@ -81,7 +83,18 @@ async def signed_form(request: Request) -> FormData:
             f"invalid or missing {SIGNATURE_HEADER} header: only Twilio, signing with this account's "
             "auth token, may post to this URL"
         )
+    _check_storable(request, form)
     return form
+
+
+def _check_storable(request: Request, form: FormData) -> None:
+    """Raise RequestValidationError (422) for a field with a NUL character, which the callback log cannot store."""
+    for name, value in form.multi_items():
+        problem = find_json_problem({name: value}) if isinstance(value, str) else None
+        if problem is not None:
+            _observe(request)
+            path, message = problem
+            raise RequestValidationError([{"loc": ("body", *path), "msg": message, "type": "value_error"}])
 
 
 def _signed_url(request: Request, public_url: str) -> str:

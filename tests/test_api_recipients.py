@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from api_helpers import client_as, make_app
-from engine_helpers import NOW, call, end, journey, new_run, phones, register, start, worker
+from engine_helpers import NOW, call, drive, end, journey, new_run, phones, register, start, worker
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, update
@@ -330,3 +331,21 @@ def test_concurrent_repeats_create_one(api: FastAPI, registered: Engine) -> None
 
     assert sorted(response.status_code for response in responses) == [200, 200, 200, 201]
     assert len({response.json()["id"] for response in responses}) == 1
+
+
+def test_api_run_stays_running_when_drained(api: FastAPI, registered: Engine) -> None:
+    run_id = api_run(registered, status="running")
+    clock = VirtualClock(NOW)
+    work = worker(registered, clock)
+
+    work.tick()
+    with client_as(api, "operator") as client:
+        assert client.get(f"/api/runs/{run_id}").json()["status"] == "running"
+        added = client.post(f"/api/runs/{run_id}/recipients", json={"phone_number": "+12025550101", "data": {"customer_name": "Ada"}})
+        assert added.status_code == 201, added.text
+        drive(work, until=NOW + timedelta(days=1))
+        recipient = client.get(f"/api/recipients/{added.json()['id']}").json()
+        run = client.get(f"/api/runs/{run_id}").json()
+
+    assert recipient["status"] == "completed"
+    assert run["status"] == "running"

@@ -7,6 +7,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from enum import Enum
 from types import FrameType
 from typing import Annotated
@@ -20,7 +21,7 @@ from journeys.api.app import create_app
 from journeys.cli.output import say
 from journeys.clock import SystemClock
 from journeys.config import Settings, load_settings
-from journeys.engine.worker import Worker
+from journeys.engine.worker import Worker, WorkerSettings
 from journeys.providers.registry import Providers
 from journeys.public_url import PUBLIC_URL_ENV, is_wildcard, public_url_is_set, served_url
 from journeys.services.auth import ensure_first_admin
@@ -68,7 +69,10 @@ def serve(
 
     app = create_app(config, engine=engine, clock=clock)
     stop = threading.Event()
-    worker_thread = None if no_worker else _start_worker(Worker(engine, clock, providers=Providers(engine, config)), stop)
+    worker_thread = None if no_worker else _start_worker(
+        Worker(engine, clock, providers=Providers(engine, config), settings=WorkerSettings(result_margin=timedelta(seconds=config.result_margin_seconds))),
+        stop,
+    )
     try:
         # log_config=None leaves logging as configured above, so that the
         # server's lines come out in the same format as everything else.

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from journeys import logs
 from journeys.cli.context import clock, database
 from journeys.cli.output import say
+from journeys.config import load_settings
 from journeys.engine.retry import FailureStreak
 from journeys.engine.worker import Worker, WorkerSettings
 from journeys.storage.db import connect, current_revision, upgrade
@@ -44,7 +45,10 @@ def worker(
     """
     if verbose:
         logs.configure(logging.INFO)
-    settings = WorkerSettings(batch_size=batch_size, lease=timedelta(seconds=lease_seconds))
+    settings = WorkerSettings(
+        batch_size=batch_size, lease=timedelta(seconds=lease_seconds),
+        result_margin=timedelta(seconds=load_settings().result_margin_seconds),
+    )
     if drain:
         _drain(Worker(database(), clock, settings=settings))
         return

@@ -28,7 +28,8 @@ from journeys.storage import runs as run_queries
 logger = logging.getLogger(__name__)
 
 # How long after its last possible end a call without a result is looked up.
-RESULT_MARGIN = timedelta(minutes=5)
+# How long after a call's ring and talk time its result may still arrive, unless the worker sets it.
+DEFAULT_RESULT_MARGIN = timedelta(minutes=5)
 SMS_RESULT_TIMEOUT = timedelta(hours=1)
 
 
@@ -51,6 +52,7 @@ def dispatch_due(
     owner: str,
     lease: timedelta,
     limit: int,
+    result_margin: timedelta = DEFAULT_RESULT_MARGIN,
 ) -> tuple[int, list[tuple[str, ProviderReport]]]:
     """Dispatch due actions; return how many were handed over and the rejections as reports."""
     with engine.begin() as conn:
@@ -69,7 +71,7 @@ def dispatch_due(
         event_queries.insert_many(conn, plan.events)
 
     placed, failures = _hand_over(plan.ready, runs, providers, now)
-    record_placed(engine, placed, now)
+    record_placed(engine, placed, now, result_margin=result_margin)
     failures += [
         (runs[a["run_id"]].settings.provider, _failure(a, reason)) for a, reason in plan.rejected
     ]
@@ -196,15 +198,15 @@ def _request(action: dict[str, Any]) -> ActionRequest:
     )
 
 
-def record_placed(engine: Engine, placed, now: datetime) -> None:  # type: ignore[no-untyped-def]
+def record_placed(engine: Engine, placed, now: datetime, *, result_margin: timedelta = DEFAULT_RESULT_MARGIN) -> None:  # type: ignore[no-untyped-def]
     """Record provider receipts, `call_placed`/`sms_sent` events and recipients' counters."""
     if not placed:
         return
     with engine.begin() as conn:
-        write_receipts(conn, placed, now)
+        write_receipts(conn, placed, now, result_margin=result_margin)
 
 
-def write_receipts(conn, placed, now: datetime) -> None:  # type: ignore[no-untyped-def]
+def write_receipts(conn, placed, now: datetime, *, result_margin: timedelta = DEFAULT_RESULT_MARGIN) -> None:  # type: ignore[no-untyped-def]
     """Record receipts in the caller's transaction, once per action.
 
     A provider's result can overtake the receipt of its dispatch, and then
@@ -221,7 +223,7 @@ def write_receipts(conn, placed, now: datetime) -> None:  # type: ignore[no-unty
             continue
         rows.append({
             "b_id": action["id"], "provider_ref": receipt.provider_ref, "dispatched_at": now,
-            "deadline_at": now + _result_timeout(action), "lease_owner": None, "lease_expires_at": None,
+            "deadline_at": now + _result_timeout(action, result_margin), "lease_owner": None, "lease_expires_at": None,
         })
         events.append(_placed_event(action, now))
         counters.append((action["recipient_id"], "calls_placed" if action["kind"] == "call" else "sms_sent"))
@@ -241,12 +243,12 @@ def _placed_event(action: dict[str, Any], now: datetime) -> dict[str, Any]:
     return _event(action, now, "call_placed", detail)
 
 
-def _result_timeout(action: dict[str, Any]) -> timedelta:
+def _result_timeout(action: dict[str, Any], margin: timedelta) -> timedelta:
     if action["kind"] == "sms":
         return SMS_RESULT_TIMEOUT
     request = action["request"]
     seconds = int(request.get("ring_timeout_seconds") or 30) + int(request.get("max_duration_seconds") or 600)
-    return timedelta(seconds=seconds) + RESULT_MARGIN
+    return timedelta(seconds=seconds) + margin
 
 
 def _failure(action: dict[str, Any], reason: str) -> ProviderReport:

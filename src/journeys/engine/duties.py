@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 
-from journeys.engine.dispatcher import record_placed
+from journeys.engine.dispatcher import DEFAULT_RESULT_MARGIN, record_placed
 from journeys.providers.base import ProviderError, ProviderReport
 from journeys.providers.registry import Providers
 from journeys.services.runs import activate
@@ -48,7 +48,8 @@ def complete_finished(engine: Engine, run_ids: list[int], *, now: datetime) -> l
 
 
 def reconcile_interrupted(
-    engine: Engine, providers: Providers, *, now: datetime, owner: str, lease: timedelta
+    engine: Engine, providers: Providers, *, now: datetime, owner: str, lease: timedelta,
+    result_margin: timedelta = DEFAULT_RESULT_MARGIN,
 ) -> int:
     """Settle actions whose dispatch was interrupted, by asking their provider.
 
@@ -75,7 +76,7 @@ def reconcile_interrupted(
             placed.append((action, outcome))
     with engine.begin() as conn:
         action_queries.set_status(conn, requeued)
-    record_placed(engine, placed, now)
+    record_placed(engine, placed, now, result_margin=result_margin)
     return len(requeued) + len(placed)
 
 

@@ -22,7 +22,7 @@ from journeys.clock import Clock, VirtualClock
 from journeys.engine import callbacks, duties
 from journeys.engine.advance import advance_batch
 from journeys.engine.catalog import Catalog, RunView
-from journeys.engine.dispatcher import dispatch_due
+from journeys.engine.dispatcher import DEFAULT_RESULT_MARGIN, dispatch_due
 from journeys.engine.results import apply_reports
 from journeys.engine.retry import FailureStreak
 from journeys.errors import JourneysError
@@ -50,6 +50,9 @@ class WorkerSettings:
     # The wait after a failed tick doubles from the first value up to the second.
     retry_initial_seconds: float = 0.5
     retry_max_seconds: float = 30.0
+    # How long after a call's ring and talk time the worker waits for its result
+    # before it asks the provider, and then fails the action.
+    result_margin: timedelta = DEFAULT_RESULT_MARGIN
 
 
 class StalledError(JourneysError):
@@ -98,7 +101,10 @@ class Worker:
         now = self.clock.now()
         lease = self.settings.lease
         handled = duties.start_scheduled(self.engine, now=now)
-        handled += duties.reconcile_interrupted(self.engine, self.providers, now=now, owner=self.worker_id, lease=lease)
+        handled += duties.reconcile_interrupted(
+            self.engine, self.providers, now=now, owner=self.worker_id, lease=lease,
+            result_margin=self.settings.result_margin,
+        )
         handled += self._collect_reports(now)
 
         runs = self._running_runs()
@@ -112,10 +118,13 @@ class Worker:
         now = self.clock.now()
         dispatched, failures = dispatch_due(
             self.engine, runs, self.providers, now=now, owner=self.worker_id, lease=lease,
-            limit=self.settings.batch_size,
+            limit=self.settings.batch_size, result_margin=self.settings.result_margin,
         )
         handled += dispatched + self._apply(failures, now)
-        handled += len(duties.complete_finished(self.engine, sorted(runs), now=now))
+        # A run whose recipients arrive over the API may receive more at any time,
+        # so it stays running when it has none left; cancelling ends it.
+        finishable = sorted(run_id for run_id, run in runs.items() if run.journey.document.start_node().trigger != "api")
+        handled += len(duties.complete_finished(self.engine, finishable, now=now))
         return handled
 
     def _advance_run(self, run: RunView) -> int:

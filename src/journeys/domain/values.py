@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -41,6 +42,8 @@ MAX_EMAIL_LENGTH = 254
 # one: space, no-break space and narrow no-break space, as French and Nordic
 # spreadsheets write them.
 SPACE_GROUP_SEPARATORS = " \u00a0\u202f"
+# The largest magnitude a stored number may have: the largest finite double.
+MAX_NUMBER = Decimal(sys.float_info.max)
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,9 @@ def parse_number(field_name: str, value: str, decimal: Literal[".", ","]) -> Dec
         number = Decimal(sign + text)
     except InvalidOperation:
         raise _invalid_number(field_name, value, decimal, group, body) from None
-    if not math.isfinite(number):
+    # A Decimal such as 1e999 is finite, but it becomes infinity as a float,
+    # which JSON cannot hold; integers that large would not fit a float either.
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
         raise InvalidValueError(
             "invalid number", f"{value!r} in {field_name} is too large to store as a number."
         )

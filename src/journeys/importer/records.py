@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
+from journeys.domain.text import NUL, control_character_problem
 from journeys.errors import ImportFileError
 from journeys.importer.dialect import detect_delimiter
 
@@ -64,7 +65,18 @@ def read_table(text: TextIO, delimiter: str | None) -> Table:
         raise ImportFileError(
             f"Line {header.line} has only delimiters; the first line must name the columns."
         )
+    _check_header(header)
     return Table(delimiter=delimiter, headers=header.cells, records=rows)
+
+
+def _check_header(header: Record) -> None:
+    # Column names go into the stored import report, where PostgreSQL cannot keep NUL.
+    for number, cell in enumerate(header.cells, start=1):
+        if NUL in cell:
+            raise ImportFileError(
+                f"Column {number} of the header (line {header.line}) cannot be used: "
+                f"{control_character_problem(NUL, cell.index(NUL))}."
+            )
 
 
 def _numbered_rows(reader: Iterator[list[str]], skipped: int) -> Iterator[Record]:

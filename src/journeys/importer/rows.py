@@ -15,6 +15,7 @@ from journeys.domain.values import (
     InvalidValueError,
     convert_value,
 )
+from journeys.domain.text import NUL, control_character_problem
 from journeys.errors import ImportFileError
 from journeys.importer.mapping import EXTENSION_COLUMN, PHONE_FIELD, ColumnMapping
 from journeys.importer.records import Record
@@ -23,6 +24,8 @@ from journeys.importer.report import RowError
 # The widths of the recipients table's `timezones` and `search_text` columns.
 MAX_TIMEZONES_LENGTH = 400
 MAX_SEARCH_TEXT_LENGTH = 400
+
+NUL_REASON = "contains a NUL character"
 
 # Field types whose values are text worth finding in a recipient search.
 SEARCHABLE_TYPES = frozenset({"string", "email", "enum", "phone"})
@@ -59,13 +62,27 @@ class RowConverter:
         self._timezone_column = mapping.column_of(TIMEZONE_FIELD.name)
         self._extension_column = mapping.column_of(EXTENSION_COLUMN)
         self._columns = [mapping.column_of(field.name) for field in self._fields]
+        named = [
+            (PHONE_FIELD, self._phone_column),
+            (EXTENSION_COLUMN, self._extension_column),
+            (TIMEZONE_FIELD.name, self._timezone_column),
+            *((field.name, column) for field, column in zip(self._fields, self._columns, strict=True)),
+        ]
+        self._read_columns = [(name, column) for name, column in named if column is not None]
 
     def convert(self, record: Record) -> Candidate | list[RowError]:
-        """Return the record as a Candidate, or every error found in it."""
+        """Return the record as a Candidate, or every error found in it.
+
+        A row with a NUL character in a cell that is read gets only those
+        errors and the extra-cells one, because its other cells are not checked.
+        """
         errors: list[RowError] = []
         extra = self._extra_cells_error(record)
         if extra is not None:
             errors.append(extra)
+        nul_errors = self._nul_errors(record)
+        if nul_errors:
+            return errors + nul_errors
 
         phone = self._phone(record, errors)
         extension = self._extension(record, phone, errors)
@@ -93,6 +110,18 @@ class RowConverter:
         if column is None or column >= len(record.cells):
             return ""
         return unguard(record.cells[column])
+
+    def _nul_errors(self, record: Record) -> list[RowError]:
+        """Return an error for each cell read that contains NUL, which PostgreSQL cannot store."""
+        errors = []
+        for name, column in self._read_columns:
+            text = self._cell(record, column)
+            if NUL in text:
+                errors.append(RowError(
+                    record.line, name, shown_cell(text), NUL_REASON,
+                    f"The cell cannot be stored: {control_character_problem(NUL, text.index(NUL))}.",
+                ))
+        return errors
 
     def _extension(self, record: Record, phone: Phone | None, errors: list[RowError]) -> str | None:
         """Return the extension from the phone cell, else from a phone_extension column."""
@@ -133,7 +162,7 @@ class RowConverter:
         return RowError(
             record.line,
             None,
-            extra[0],
+            shown_cell(extra[0]),
             "too many cells",
             f"The row has {len(record.cells)} cells but the header names {width} columns; "
             "quote cells that contain the delimiter, or name the extra columns in the header.",
@@ -147,6 +176,11 @@ class RowConverter:
                 parts.append(value)
         # split() also folds the line breaks of multi-line cells into single spaces.
         return " ".join(" ".join(parts).lower().split())[:MAX_SEARCH_TEXT_LENGTH]
+
+
+def shown_cell(text: str) -> str:
+    """Return a cell for the stored report: NUL, which PostgreSQL cannot store, as U+FFFD REPLACEMENT CHARACTER."""
+    return text.replace(NUL, "\ufffd")
 
 
 def _zones_text(phone: Phone) -> str | None:

@@ -32,7 +32,7 @@ def api(app: FastAPI) -> FastAPI:
 
 
 def assert_invalid(response: Response, path: str, fragment: str) -> None:
-    """Check a 422 invalid_request answer whose first error is at `path` and says `fragment`."""
+    """Check a 422 invalid_request response whose first error is at `path` and says `fragment`."""
     assert response.status_code == 422, response.text
     body = response.json()
     assert body["code"] == "invalid_request"

@@ -402,3 +402,36 @@ def test_node_with_unknown_type_still_provides_outputs() -> None:
     assert [problem.message for problem in problems] == [
         "unknown node type 'phone_call'; use one of start, call, sms, time_delay, wait_until, branch, end"
     ]
+
+
+# --- Values that cannot be stored ----------------------------------------------
+
+
+def deeply_nested(levels: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("mutation", "node_id", "path", "message"),
+    [
+        (lambda d: d.update(name="Pay\x00"), None, "name", "it contains the control character U+0000 at position 4"),
+        (lambda d: d["fields"][0].update(label="\x00"), None, "fields[0].label", "U+0000 at position 1"),
+        (lambda d: node(d, "outcome").update(label="x\x00"), "outcome", None, "label: it contains the control character U+0000"),
+        (lambda d: node(d, "outcome").update(id="out\x00come"), None, None, "U+0000 at position 4"),
+        (lambda d: d.update(max_steps=float("inf")), None, "max_steps", "the number is not finite"),
+        (lambda d: d["nodes"][0].update(position={"x": float("nan"), "y": 0}), "start", "nodes[0].position.x", "position.x: the number is not finite"),
+        (lambda d: d.update(description=deeply_nested(100)), None, None, "nested more than 64 levels"),
+    ],
+    ids=["name", "field label", "node label", "node id", "infinity", "nan", "deep"],
+)
+def test_unstorable_value_is_only_problem(mutation: Mutation, node_id: str | None, path: str | None, message: str) -> None:
+    problems = validation_problems(mutated(mutation), numbers=NUMBERS, agents=AGENTS)
+
+    assert len(problems) == 1, problems
+    assert problems[0].node_id == node_id
+    if path is not None:
+        assert problems[0].path == path
+    assert message in problems[0].message

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
+from journeys.domain.jsonvalues import JsonValueError, parse_json
 from journeys.domain.phones import normalize_phone
 from journeys.domain.settings import DEFAULT_CALLING_WINDOW, RunSettings
 from journeys.errors import InvalidInputError
@@ -90,9 +91,11 @@ def parse_outcomes(text: str) -> dict[str, float]:
 def read_script(path: Path) -> dict[str, list[str]]:
     """Read a simulator script file: a phone number to a list of call outcomes."""
     try:
-        script = json.loads(path.read_text(encoding="utf-8"))
+        script = parse_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise InvalidInputError(f"script file {path} not found") from exc
+    except JsonValueError as exc:
+        raise InvalidInputError(f"script file {path} cannot be used: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
             f"script file {path} is not valid JSON ({exc}); write an object that maps phone numbers "

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from journeys.domain.document import BUILTIN_FIELDS, DataField, JourneyDocument
+from journeys.domain.jsonvalues import JsonPath, find_json_problem, format_path
 from journeys.domain.outputs import DEFAULT_CASE_LABEL
 from journeys.domain.references import (
     NameCatalog,
@@ -30,6 +31,7 @@ from journeys.domain.references import (
     template_problems,
 )
 from journeys.domain.schema_problems import schema_problems
+from journeys.domain.text import NUL
 from journeys.errors import JourneyInvalidError, Problem
 
 # Ids appear in names such as `nodes.call_1.outcome`, so a dot or a space in
@@ -122,6 +124,11 @@ def _validate(
     if isinstance(raw, JourneyDocument):
         document, data = raw, raw.model_dump(by_alias=True)
     elif isinstance(raw, Mapping):
+        # Checked first, because the schema and graph checks assume a value
+        # that can be stored and is shallow enough to walk by recursion.
+        unstorable = find_json_problem(raw)
+        if unstorable is not None:
+            return None, [_unstorable_problem(raw, *unstorable)]
         data = raw
         try:
             document = JourneyDocument.model_validate(data)
@@ -142,6 +149,21 @@ def _validate(
         problems.extend(_node_problems(node, catalog, numbers, agents))
     problems.sort(key=_document_order)
     return (None if problems else document), problems
+
+
+def _unstorable_problem(raw: Mapping[str, Any], path: JsonPath, reason: str) -> Problem:
+    node_id = None
+    nodes = raw.get("nodes")
+    if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int) and isinstance(nodes, list):
+        node = nodes[path[1]]
+        found = node.get("id") if isinstance(node, Mapping) else None
+        # An id with the NUL character in it is left out of the message, as other bad values are.
+        node_id = found if isinstance(found, str) and found and NUL not in found else None
+
+    # Within a node the message names the setting, because the node id names the node.
+    setting = format_path(path[2:]) if node_id is not None else ""
+    message = f"{setting}: {reason}" if setting else reason
+    return Problem(message, node_id=node_id, path=format_path(path) or None)
 
 
 def _document_order(problem: Problem) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import yaml
 from sqlalchemy import Engine
 
 from journeys.domain.document import JourneyDocument
+from journeys.domain.jsonvalues import MAX_DEPTH
 from journeys.domain.validation import validate_journey
 from journeys.errors import ConflictError, InvalidInputError
 from journeys.services.registry import known_names
@@ -30,21 +32,36 @@ def read_document(path: Path) -> dict[str, Any]:
         raise InvalidInputError(f"journey file {path} not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidInputError(f"cannot read journey file {path}: {exc}") from exc
+    try:
+        document = _parse_document(path, text)
+    except RecursionError:
+        # Both parsers recurse once per level, up to Python's recursion limit.
+        raise InvalidInputError(
+            f"journey file {path} is nested too deeply to read; a journey document nests "
+            f"at most {MAX_DEPTH} levels"
+        ) from None
+    if not isinstance(document, dict):
+        raise InvalidInputError(f"journey file {path} must hold an object with name, fields and nodes")
+    return document
+
+
+def _parse_document(path: Path, text: str) -> Any:
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            document = json.loads(text)
+            return json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInputError(
                 f"journey file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
             ) from exc
-    else:
-        try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise InvalidInputError(f"journey file {path} is not valid YAML: {exc}") from exc
-    if not isinstance(document, dict):
-        raise InvalidInputError(f"journey file {path} must hold an object with name, fields and nodes")
-    return document
+        except ValueError as exc:
+            # Python refuses to convert integer literals longer than this limit.
+            raise InvalidInputError(
+                f"journey file {path} has a number of more than {sys.get_int_max_str_digits():,} digits; shorten it"
+            ) from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInputError(f"journey file {path} is not valid YAML: {exc}") from exc
 
 
 def validate(engine: Engine, document: dict[str, Any]) -> JourneyDocument:

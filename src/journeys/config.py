@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 from pydantic_settings.exceptions import SettingsError
 
 from journeys.errors import InvalidInputError
+from journeys.providers.signing import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, SECRET_HINT
 from journeys.storage.db import DEFAULT_URL
 
 CONFIG_ENV = "JOURNEYS_CONFIG"
@@ -64,6 +65,20 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http:// or https:// URL")
         return value.rstrip("/") if value else value
+
+    @field_validator("webhook_sms_secret")
+    @classmethod
+    def _check_sms_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty value means "not set", as it does for the Twilio auth token.
+        if value is None or not value.get_secret_value():
+            return None
+        length = len(value.get_secret_value())
+        if not MIN_SECRET_LENGTH <= length <= MAX_SECRET_LENGTH:
+            raise ValueError(
+                f"the secret has {length} characters; use {MIN_SECRET_LENGTH} to {MAX_SECRET_LENGTH}, "
+                f"as for agent webhook secrets, and {SECRET_HINT}"
+            )
+        return value
 
     @field_validator("webhook_allowed_hosts", mode="before")
     @classmethod

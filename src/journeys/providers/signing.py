@@ -24,6 +24,12 @@ TIMESTAMP_HEADER = "X-Journeys-Timestamp"
 SIGNATURE_HEADER = "X-Journeys-Signature"
 SIGNATURE_VERSION = "v1"
 
+# The length a signing secret must have: an agent's webhook secret and
+# JOURNEYS_WEBHOOK_SMS_SECRET alike.
+MIN_SECRET_LENGTH = 16
+MAX_SECRET_LENGTH = 200
+SECRET_HINT = "make one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+
 _SIGNATURE = re.compile(r"^v1=([0-9a-f]{64})$")
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 

@@ -16,13 +16,11 @@ from urllib.parse import urlsplit
 from journeys.domain.text import check_text
 from journeys.errors import InvalidInputError
 from journeys.providers.endpoints import check_outbound_url
+from journeys.providers.signing import MAX_SECRET_LENGTH, MIN_SECRET_LENGTH, SECRET_HINT
 
 ENDPOINT_FIELDS = ("stream_url", "sip_uri", "webhook_url", "webhook_secret")
 MAX_URL_LENGTH = 2000
-MIN_SECRET_LENGTH = 16
-MAX_SECRET_LENGTH = 200
 SIP_URI = re.compile(r"^sip:[^\s@]+(@[^\s@]+)?$", re.IGNORECASE)
-SECRET_HINT = "make one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
 
 
 def check_endpoints(

@@ -13,6 +13,7 @@ from typing import Literal
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.errors import InvalidInputError
 
 PhoneErrorReason = Literal["missing", "scientific notation", "invalid phone number"]
@@ -64,8 +65,11 @@ def normalize_phone(raw: str, default_region: str | None) -> tuple[str, str | No
     return phone.e164, phone.extension
 
 
-def parse_phone(raw: str, default_region: str | None) -> Phone:
-    """Parse and validate a phone number; `normalize_phone` explains the errors."""
+def parse_phone(raw: str, default_region: str | None, *, names: OptionNames = CLI_OPTION_NAMES) -> Phone:
+    """Parse and validate a phone number; `normalize_phone` explains the errors.
+
+    `names` says how the error tells the caller to set the default region.
+    """
     text = raw.strip()
     if not text:
         raise InvalidPhoneError("missing", "The phone number is missing; add it, or remove the row.")
@@ -81,23 +85,23 @@ def parse_phone(raw: str, default_region: str | None) -> Phone:
     try:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException as exc:
-        raise _invalid(text, default_region) from exc
+        raise _invalid(text, default_region, names) from exc
 
     # number_type() returns UNKNOWN exactly when is_valid_number() is false, and
     # one call does both jobs: the region lookup behind each is the slow part.
     number_type = phonenumbers.number_type(number)
     if number_type == phonenumbers.PhoneNumberType.UNKNOWN:
-        raise _invalid(text, default_region)
+        raise _invalid(text, default_region, names)
 
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return Phone(e164, number.extension or None, number, number_type)
 
 
-def _invalid(text: str, default_region: str | None) -> InvalidPhoneError:
+def _invalid(text: str, default_region: str | None, names: OptionNames) -> InvalidPhoneError:
     if text.startswith(("+", "00")):
         hint = "check the digits and the country code"
     elif default_region is None:
-        hint = "include the country code (such as +1 or +61) or set --default-region"
+        hint = f"include the country code (such as +1 or +61) or set {names.option('default_region')}"
     else:
         hint = (
             f"check the digits; numbers outside region {default_region} need their "

@@ -21,6 +21,7 @@ from zoneinfo import available_timezones
 
 
 from journeys.domain.document import DataField
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.domain.phones import InvalidPhoneError, parse_phone
 from journeys.errors import InvalidInputError
 
@@ -51,13 +52,15 @@ class ConversionOptions:
     """How to read values: the phone region, decimal separator and date formats.
 
     `date_format` and `datetime_format` are `strptime` formats. Without them,
-    dates and datetimes must be ISO 8601.
+    dates and datetimes must be ISO 8601. `names` are the caller's names for
+    these options, which error messages use.
     """
 
     default_region: str | None = None
     decimal: Literal[".", ","] = "."
     date_format: str | None = None
     datetime_format: str | None = None
+    names: OptionNames = CLI_OPTION_NAMES
 
 
 class InvalidValueError(InvalidInputError, ValueError):
@@ -114,7 +117,7 @@ def _convert_boolean(field: DataField, value: str, options: ConversionOptions) -
 
 
 def _convert_number(field: DataField, value: str, options: ConversionOptions) -> int | float:
-    number = parse_number(field.name, value, options.decimal)
+    number = parse_number(field.name, value, options.decimal, names=options.names)
 
     # Written without decimals or exponent, such as "7" or "1,234,567".
     if number.as_tuple().exponent == 0:
@@ -123,7 +126,7 @@ def _convert_number(field: DataField, value: str, options: ConversionOptions) ->
 
 
 def _convert_integer(field: DataField, value: str, options: ConversionOptions) -> int:
-    number = parse_number(field.name, value, options.decimal)
+    number = parse_number(field.name, value, options.decimal, names=options.names)
     if number != number.to_integral_value():
         raise InvalidValueError(
             "invalid integer",
@@ -151,7 +154,7 @@ def _convert_date(field: DataField, value: str, options: ConversionOptions) -> s
     raise InvalidValueError(
         "invalid date",
         f"{value!r} in {field.name} is not a date in the form YYYY-MM-DD; write ISO "
-        "dates or declare the format with --date-format (such as %d/%m/%Y).",
+        f"dates or declare the format with {options.names.option('date_format')} (such as %d/%m/%Y).",
     )
 
 
@@ -175,14 +178,14 @@ def _convert_datetime(field: DataField, value: str, options: ConversionOptions) 
         "invalid datetime",
         f"{value!r} in {field.name} is not an ISO 8601 datetime such as "
         "2025-03-01T14:30 or 2025-03-01 14:30:00+01:00; write ISO datetimes or "
-        "declare the format with --datetime-format.",
+        f"declare the format with {options.names.option('datetime_format')}.",
     )
 
 
 def _convert_phone(field: DataField, value: str, options: ConversionOptions) -> str:
     """Return E.164, followed by ';ext=N' (RFC 3966) when the value has an extension."""
     try:
-        phone = parse_phone(value, options.default_region)
+        phone = parse_phone(value, options.default_region, names=options.names)
     except InvalidPhoneError as exc:
         raise InvalidValueError(exc.reason, f"{field.name}: {exc}") from exc
 
@@ -244,7 +247,9 @@ CONVERTERS: dict[str, Callable[[DataField, str, ConversionOptions], Any]] = {
 # --- Numbers -------------------------------------------------------------------
 
 
-def parse_number(field_name: str, value: str, decimal: Literal[".", ","]) -> Decimal:
+def parse_number(
+    field_name: str, value: str, decimal: Literal[".", ","], *, names: OptionNames = CLI_OPTION_NAMES
+) -> Decimal:
     """Parse a number written with `decimal` as its decimal separator.
 
     Thousands may be grouped by the other separator or by spaces, in groups of
@@ -256,14 +261,14 @@ def parse_number(field_name: str, value: str, decimal: Literal[".", ","]) -> Dec
     group = "," if decimal == "." else "."
     text = _plain_number_text(body, decimal)
     if text is None:
-        text = _grouped_number_text(field_name, value, body, decimal, group)
+        text = _grouped_number_text(field_name, value, body, decimal, group, names)
     if text is None:
-        raise _invalid_number(field_name, value, decimal, group, body)
+        raise _invalid_number(field_name, value, decimal, group, body, names)
 
     try:
         number = Decimal(sign + text)
     except InvalidOperation:
-        raise _invalid_number(field_name, value, decimal, group, body) from None
+        raise _invalid_number(field_name, value, decimal, group, body, names) from None
     # A Decimal such as 1e999 is finite, but it becomes infinity as a float,
     # which JSON cannot hold; integers that large would not fit a float either.
     if not math.isfinite(number) or abs(number) > MAX_NUMBER:
@@ -289,7 +294,7 @@ def _plain_number_text(body: str, decimal: str) -> str | None:
 
 
 def _grouped_number_text(
-    field_name: str, value: str, body: str, decimal: str, group: str
+    field_name: str, value: str, body: str, decimal: str, group: str, names: OptionNames
 ) -> str | None:
     """Return `body` in Python's notation if its thousands grouping is valid."""
     for separator in group + SPACE_GROUP_SEPARATORS:
@@ -305,19 +310,19 @@ def _grouped_number_text(
                 "ambiguous number",
                 f"{value!r} in {field_name} could be {body.replace(group, '')} or "
                 f"{body.replace(group, '.')}; write it without a thousands separator, or "
-                f"declare {group!r} as the decimal separator (--decimal-comma) if that is the file's convention.",
+                f"declare {group!r} as the decimal separator ({names.decimal_setting(group)}) if that is the file's convention.",
             )
         return body.replace(separator, "").replace(decimal, ".")
     return None
 
 
 def _invalid_number(
-    field_name: str, value: str, decimal: str, group: str, body: str
+    field_name: str, value: str, decimal: str, group: str, body: str, names: OptionNames
 ) -> InvalidValueError:
     if group in body and _plain_number_text(body, group) is not None:
         hint = (
             f"the import reads {decimal!r} as the decimal separator; declare {group!r} "
-            "(--decimal-comma) if the file uses it"
+            f"({names.decimal_setting(group)}) if the file uses it"
         )
     else:
         hint = f"write digits with {decimal!r} as the decimal separator, such as 1234{decimal}5"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.errors import ImportFileError, InvalidInputError
 
 # The delimiters a file may use, with the names they can be declared by.
@@ -28,12 +29,13 @@ def check_delimiter(declared: str) -> str:
     return char
 
 
-def detect_delimiter(header_line: str) -> str:
+def detect_delimiter(header_line: str, names: OptionNames = CLI_OPTION_NAMES) -> str:
     """Return the delimiter that occurs most often outside quotes in the header line.
 
     A header with none of them is a one-column file and gets ','. Raises
     ImportFileError when two delimiters occur equally often, because either
-    reading would be a guess.
+    reading would be a guess. `names` says how the error tells the caller to
+    declare the delimiter.
     """
     counts = _count_outside_quotes(header_line)
     best = max(counts.values())
@@ -46,7 +48,7 @@ def detect_delimiter(header_line: str) -> str:
         found = " and ".join(f"{best} {DELIMITER_NAMES[char]}{plural}" for char in winners)
         raise ImportFileError(
             f"The header line contains {found} outside quotes, so the delimiter is "
-            "unclear; declare it with --delimiter."
+            f"unclear; declare it with {names.option('delimiter')}."
         )
     return winners[0]
 

@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.errors import ImportFileError, InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -67,21 +68,24 @@ class _Undecodable:
     after_non_ascii: bool
 
 
-def detect_encoding(source: BinaryIO, declared: str | None) -> DetectedEncoding:
+def detect_encoding(
+    source: BinaryIO, declared: str | None, names: OptionNames = CLI_OPTION_NAMES
+) -> DetectedEncoding:
     """Choose the encoding of `source`, check every byte with it, and rewind.
 
     `source` must be seekable; it is read from its current position to the end.
-    Raises ImportFileError for bytes that the chosen encoding cannot decode.
+    Raises ImportFileError for bytes that the chosen encoding cannot decode;
+    `names` says how the error tells the caller to declare the encoding.
     """
     start = source.tell()
     head = source.read(SAMPLE_SIZE)
     source.seek(start)
 
-    detected = _choose(head, declared)
+    detected = _choose(head, declared, names)
     if detected is None:
-        detected = _choose_utf8_or_fallback(source, start)
+        detected = _choose_utf8_or_fallback(source, start, names)
     else:
-        _check_decodes(source, start, detected)
+        _check_decodes(source, start, detected, names)
 
     if detected.fallback:
         logger.info(
@@ -91,7 +95,7 @@ def detect_encoding(source: BinaryIO, declared: str | None) -> DetectedEncoding:
     return detected
 
 
-def _choose(head: bytes, declared: str | None) -> DetectedEncoding | None:
+def _choose(head: bytes, declared: str | None, names: OptionNames) -> DetectedEncoding | None:
     """Return the encoding that the declaration or a byte-order mark settles."""
     bom = next(((mark, codec) for mark, codec in BYTE_ORDER_MARKS if head.startswith(mark)), None)
     if declared is not None:
@@ -103,7 +107,8 @@ def _choose(head: bytes, declared: str | None) -> DetectedEncoding | None:
     if head and head.count(0) / len(head) >= NUL_SHARE_OF_UTF16:
         raise ImportFileError(
             "The file looks like UTF-16 without a byte-order mark; declare its encoding "
-            "with --encoding utf-16-le or --encoding utf-16-be, or save it as UTF-8 CSV."
+            f"with {names.setting('encoding', 'utf-16-le')} or {names.setting('encoding', 'utf-16-be')}, "
+            "or save it as UTF-8 CSV."
         )
     return None
 
@@ -138,7 +143,7 @@ def codec_name(encoding: str) -> str:
         ) from None
 
 
-def _choose_utf8_or_fallback(source: BinaryIO, start: int) -> DetectedEncoding:
+def _choose_utf8_or_fallback(source: BinaryIO, start: int, names: OptionNames) -> DetectedEncoding:
     problem = _find_undecodable(source, start, "utf-8")
     if problem is None:
         return DetectedEncoding(name="utf-8", codec="utf-8")
@@ -149,21 +154,22 @@ def _choose_utf8_or_fallback(source: BinaryIO, start: int) -> DetectedEncoding:
         raise ImportFileError(
             f"Line {problem.line} contains {_describe(problem.bad_bytes)}, which is not "
             "valid UTF-8, although the lines before it are UTF-8; fix that line, or "
-            "declare the file's encoding with --encoding."
+            f"declare the file's encoding with {names.option('encoding')}."
         )
 
     fallback = DetectedEncoding(name="windows-1252", codec=FALLBACK_CODEC, fallback=True)
-    _check_decodes(source, start, fallback)
+    _check_decodes(source, start, fallback, names)
     return fallback
 
 
-def _check_decodes(source: BinaryIO, start: int, detected: DetectedEncoding) -> None:
+def _check_decodes(source: BinaryIO, start: int, detected: DetectedEncoding, names: OptionNames) -> None:
     problem = _find_undecodable(source, start + detected.bom_length, detected.codec)
     if problem is None:
         return
     raise ImportFileError(
         f"Line {problem.line} contains {_describe(problem.bad_bytes)}, which is not valid "
-        f"{detected.name}; fix that line, or declare the file's encoding with --encoding if it is another one."
+        f"{detected.name}; fix that line, or declare the file's encoding with {names.option('encoding')} "
+        "if it is another one."
     )
 
 

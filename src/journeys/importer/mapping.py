@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.errors import ImportFileError, InvalidInputError
 
 IGNORE = "-"
@@ -75,17 +76,21 @@ def normalize_header(header: str) -> str:
 
 
 def map_columns(
-    headers: Sequence[str], field_names: Sequence[str], overrides: Mapping[str, str]
+    headers: Sequence[str],
+    field_names: Sequence[str],
+    overrides: Mapping[str, str],
+    names: OptionNames = CLI_OPTION_NAMES,
 ) -> ColumnMapping:
     """Map each column to a field, by `overrides` (column to field or '-') or by name.
 
     `field_names` includes the built-in fields. Raises InvalidInputError for an
     override naming a missing column or an unknown field, and ImportFileError
     when two columns map to one field or no column maps to phone_number.
+    `names` says how errors tell the caller to map a column.
     """
     labels = tuple(_label(header, position) for position, header in enumerate(headers))
     keys = [normalize_header(header) for header in headers]
-    chosen = _apply_overrides(labels, keys, field_names, overrides)
+    chosen = _apply_overrides(labels, keys, field_names, overrides, names)
 
     known = {normalize_header(name): name for name in field_names}
     for position, key in enumerate(keys):
@@ -99,7 +104,7 @@ def map_columns(
             chosen[position] = alias
 
     fields = tuple(chosen.get(position) for position in range(len(labels)))
-    _check_one_column_per_field(labels, fields)
+    _check_one_column_per_field(labels, fields, names)
     mapping = ColumnMapping(
         headers=labels,
         fields=tuple(None if field == IGNORE else field for field in fields),
@@ -109,7 +114,7 @@ def map_columns(
     if mapping.column_of(PHONE_FIELD) is None:
         raise ImportFileError(
             f"no column maps to phone_number. The columns are {_listed(labels)}; name "
-            "the phone column phone_number, or map it with --map COLUMN=phone_number."
+            f"the phone column phone_number, or map it with {names.setting('mapping', 'COLUMN=phone_number')}."
         )
     return mapping
 
@@ -142,20 +147,21 @@ def _apply_overrides(
     keys: Sequence[str],
     field_names: Sequence[str],
     overrides: Mapping[str, str],
+    names: OptionNames,
 ) -> dict[int, str]:
     chosen: dict[int, str] = {}
     for column, field in overrides.items():
         field = field.strip()
         if field != IGNORE and field not in field_names:
             raise InvalidInputError(
-                f"--map {column}={field}: the journey has no field {field!r}; use one of "
+                f"{names.setting('mapping', f'{column}={field}')}: the journey has no field {field!r}; use one of "
                 f"{', '.join(field_names)}, or '-' to ignore the column."
             )
 
         positions = [index for index, key in enumerate(keys) if key == normalize_header(column)]
         if not positions:
             raise InvalidInputError(
-                f"--map {column}={field}: the file has no column {column!r}; its columns "
+                f"{names.setting('mapping', f'{column}={field}')}: the file has no column {column!r}; its columns "
                 f"are {_listed(labels)}."
             )
         for position in positions:
@@ -163,7 +169,7 @@ def _apply_overrides(
     return chosen
 
 
-def _check_one_column_per_field(labels: Sequence[str], fields: Sequence[str | None]) -> None:
+def _check_one_column_per_field(labels: Sequence[str], fields: Sequence[str | None], names: OptionNames) -> None:
     first_column: dict[str, str] = {}
     for label, field in zip(labels, fields, strict=True):
         if field is None or field == IGNORE:
@@ -171,7 +177,7 @@ def _check_one_column_per_field(labels: Sequence[str], fields: Sequence[str | No
         if field in first_column:
             raise ImportFileError(
                 f"Columns {first_column[field]!r} and {label!r} both map to {field}; "
-                f"ignore one with --map '{label}=-' or map it to another field."
+                f"ignore one with {names.setting('mapping', f'{label}=-', quote=True)} or map it to another field."
             )
         first_column[field] = label
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.domain.phones import check_region
 from journeys.domain.values import ConversionOptions
 from journeys.errors import InvalidInputError
@@ -31,6 +32,8 @@ class ImportOptions:
     - `date_format`, `datetime_format`: `strptime` formats for every date or
       datetime column; ISO 8601 when None.
     - `filename`: the name stored with the import; the file's own name when None.
+    - `names`: the caller's names for these options, which error messages use;
+      the command line's flags by default.
 
     Raises InvalidInputError for an unknown region, encoding, delimiter,
     decimal separator or a format that cannot read back its own output.
@@ -44,6 +47,7 @@ class ImportOptions:
     date_format: str | None = None
     datetime_format: str | None = None
     filename: str | None = None
+    names: OptionNames = CLI_OPTION_NAMES
 
     def __post_init__(self) -> None:
         # Normalised values replace the given ones, so a frozen instance is
@@ -69,6 +73,7 @@ class ImportOptions:
             decimal=self.decimal,
             date_format=self.date_format,
             datetime_format=self.datetime_format,
+            names=self.names,
         )
 
 

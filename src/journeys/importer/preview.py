@@ -31,11 +31,11 @@ def preview_file(stream: BinaryIO, options: ImportOptions, *, rows: int = PREVIE
     """
     stream.seek(0)
     with open_source(stream) as file:
-        encoding = detect_encoding(file.stream, options.encoding)
+        encoding = detect_encoding(file.stream, options.encoding, options.names)
         file.stream.seek(file.start + encoding.bom_length)
         text = io.TextIOWrapper(file.stream, encoding=encoding.codec, errors="strict", newline="")
         try:
-            table = read_table(text, options.delimiter)
+            table = read_table(text, options.delimiter, options.names)
             records = list(itertools.islice((record for record in table.records if not record.is_blank()), rows))
         finally:
             # Detach so that closing the wrapper never closes the caller's stream.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from journeys.domain.text import NUL, control_character_problem
+from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
 from journeys.errors import ImportFileError
 from journeys.importer.dialect import detect_delimiter
 
@@ -38,7 +39,7 @@ class Table:
     records: Iterator[Record]
 
 
-def read_table(text: TextIO, delimiter: str | None) -> Table:
+def read_table(text: TextIO, delimiter: str | None, names: OptionNames = CLI_OPTION_NAMES) -> Table:
     """Read the header and return a Table whose records are read on demand.
 
     Blank lines before the header are skipped but still counted. The delimiter
@@ -56,7 +57,7 @@ def read_table(text: TextIO, delimiter: str | None) -> Table:
             "phone_number."
         )
 
-    delimiter = delimiter or detect_delimiter(first_line)
+    delimiter = delimiter or detect_delimiter(first_line, names)
     reader = csv.reader(itertools.chain([first_line], text), delimiter=delimiter, strict=True)
     rows = _numbered_rows(reader, skipped)
 

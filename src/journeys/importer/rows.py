@@ -54,7 +54,7 @@ class RowConverter:
     def __init__(
         self, fields: Sequence[DataField], mapping: ColumnMapping, options: ConversionOptions
     ) -> None:
-        _check_required_columns(fields, mapping)
+        _check_required_columns(fields, mapping, options)
         self._fields = list(fields)
         self._mapping = mapping
         self._options = options
@@ -139,7 +139,7 @@ class RowConverter:
     def _phone(self, record: Record, errors: list[RowError]) -> Phone | None:
         text = self._cell(record, self._phone_column)
         try:
-            return parse_phone(text, self._options.default_region)
+            return parse_phone(text, self._options.default_region, names=self._options.names)
         except InvalidPhoneError as exc:
             errors.append(RowError(record.line, PHONE_FIELD, text, exc.reason, str(exc)))
             return None
@@ -193,13 +193,13 @@ def _zones_text(phone: Phone) -> str | None:
     return text
 
 
-def _check_required_columns(fields: Sequence[DataField], mapping: ColumnMapping) -> None:
+def _check_required_columns(fields: Sequence[DataField], mapping: ColumnMapping, options: ConversionOptions) -> None:
     for field in fields:
         if field.required and field.default is None and mapping.column_of(field.name) is None:
             raise ImportFileError(
                 f"No column maps to the required field {field.name}. The columns are "
                 f"{', '.join(repr(header) for header in mapping.headers)}; add the column, "
-                f"or map one with --map COLUMN={field.name}."
+                f"or map one with {options.names.setting('mapping', f'COLUMN={field.name}')}."
             )
 
 

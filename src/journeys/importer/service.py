@@ -75,7 +75,7 @@ def import_recipients(
     ConflictError for a run in another status, NotFoundError for an unknown run.
     """
     with open_source(source) as file:
-        encoding = detect_encoding(file.stream, options.encoding)
+        encoding = detect_encoding(file.stream, options.encoding, options.names)
         report = ImportReport(
             run_id=run_id,
             filename=options.filename or file.name,
@@ -121,7 +121,7 @@ def _import_in_transaction(
     file.stream.seek(file.start + encoding.bom_length)
     text = io.TextIOWrapper(file.stream, encoding=encoding.codec, errors="strict", newline="")
     try:
-        table = read_table(text, options.delimiter)
+        table = read_table(text, options.delimiter, options.names)
         mapping = _map_columns(table, target.document, options)
         _describe_file(report, table, mapping)
         converter = RowConverter(
@@ -165,7 +165,7 @@ def _declared_fields(document: JourneyDocument) -> list[DataField]:
 
 def _map_columns(table: Table, document: JourneyDocument, options: ImportOptions) -> ColumnMapping:
     names = [*BUILTIN_FIELDS, EXTENSION_COLUMN, *(field.name for field in _declared_fields(document))]
-    return map_columns(table.headers, names, options.mapping)
+    return map_columns(table.headers, names, options.mapping, options.names)
 
 
 def _describe_file(report: ImportReport, table: Table, mapping: ColumnMapping) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from journeys.domain.document import BUILTIN_FIELDS, JourneyDocument
+from journeys.domain.option_names import API_OPTION_NAMES
 from journeys.domain.values import ConversionOptions
 from journeys.errors import ConflictError, InvalidInputError
 from journeys.importer.mapping import EXTENSION_COLUMN, PHONE_FIELD, ColumnMapping
@@ -170,7 +171,8 @@ def convert(document: JourneyDocument, new: NewRecipient) -> Candidate:
     cells = [new.phone_number, new.phone_extension, new.timezone, *(new.data.get(field.name) for field in fields)]
     mapping = ColumnMapping(headers=tuple(names), fields=tuple(names), ignored=(), unmapped=())
     # Every field has a cell, so an empty required value is reported per field.
-    converter = RowConverter(fields, mapping, ConversionOptions(default_region=new.default_region))
+    # Only the HTTP API adds recipients one by one, so messages name its fields.
+    converter = RowConverter(fields, mapping, ConversionOptions(default_region=new.default_region, names=API_OPTION_NAMES))
 
     result = converter.convert(Record(line=1, cells=[_cell(value) for value in cells]))
     if not isinstance(result, Candidate):

@@ -18,6 +18,7 @@ from journeys.api.models.imports import ImportForm, ImportPreview, ImportResult,
 from journeys.api.uploads import spooled_form
 from journeys.config import Settings
 from journeys.domain.document import BUILTIN_FIELDS, JourneyDocument
+from journeys.domain.option_names import API_OPTION_NAMES
 from journeys.domain.jsonvalues import find_json_problem
 from journeys.domain.text import NUL, control_character_problem
 from journeys.importer.mapping import EXTENSION_COLUMN
@@ -65,10 +66,8 @@ async def create_import(
     line, column, value and reason, and every one of them counted. A dry run
     also returns the first 10 rows and the column mapping it would use.
 
-    Messages name the command line's options. Here `--map` is the `mapping`
-    field, and `--encoding`, `--delimiter`, `--default-region`,
-    `--decimal-comma` and `--date-format` are `encoding`, `delimiter`,
-    `default_region`, `decimal=,` and `date_format`.
+    Messages name this form's fields, such as `mapping=COLUMN=phone_number`
+    or the `encoding` field.
     """
     async with spooled_form(request, config.max_upload_bytes) as form:
         upload = _upload(form)
@@ -141,6 +140,7 @@ def _options(fields: ImportForm, upload: UploadFile) -> ImportOptions:
         date_format=fields.date_format,
         datetime_format=fields.datetime_format,
         filename=upload.filename,
+        names=API_OPTION_NAMES,
     )
 
 

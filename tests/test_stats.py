@@ -405,8 +405,11 @@ def test_journey_stats_ignores_other_journeys(engine: Engine, run_id: int) -> No
 def test_journey_stats_rejects_foreign_run(engine: Engine, run_id: int) -> None:
     other_journey_run = make_run(engine, load_fixture_json("journey-reminder.json"))
 
-    with pytest.raises(NotFoundError, match="not a run of journey"):
+    with pytest.raises(NotFoundError, match="not a run of journey") as raised:
         journey_stats_of(engine, run_id, run_id=other_journey_run)
+
+    assert "it belongs to journey" in str(raised.value)
+    assert "journeys run list" not in str(raised.value)
 
 
 def test_journey_stats_unknown_journey(engine: Engine) -> None:

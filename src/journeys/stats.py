@@ -179,8 +179,8 @@ def _make_scope(
         run = run_queries.get_run(conn, run_id)
         if int(run["journey_id"]) != journey_id:
             raise NotFoundError(
-                f"run {run_id} is not a run of journey {journey_id}; "
-                f"`journeys run list` shows which journey each run belongs to"
+                f"run {run_id} is not a run of journey {journey_id}: it belongs to journey "
+                f"{run['journey_id']}, so ask for that journey's stats"
             )
 
     since_utc = _to_utc(since, "since")

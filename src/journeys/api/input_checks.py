@@ -1,8 +1,8 @@
 """Checks every request's query parameters and JSON body for values that cannot be stored, before any route runs.
 
 Three kinds of value get 422 with code `invalid_request` and the field's path,
-whatever route the request is for: a NUL character in a query parameter or a
-JSON string or key, a NaN or Infinity in a JSON body, and JSON nested too deeply.
+whatever the route. They are a NUL character in a query parameter or a JSON
+string or key, a NaN or Infinity in a JSON body, and JSON nested too deeply.
 Checked here, once, they cannot reach a query (where PostgreSQL would fail on
 NUL), a JSON column (where SQLite would keep invalid JSON) or the parser's
 recursion limit. See `journeys.domain.jsonvalues` for the rules.

@@ -1,8 +1,8 @@
 """A rate-limited warning for rejected provider callbacks.
 
 Anyone can post a callback with a bad signature, so each rejection is
-logged, but a flood of them must not flood the log: a burst of lines, then
-about one per second, each counting the rejections left out before it.
+logged. A flood of them must not flood the log, so the log takes a burst of
+lines, then about one per second, each counting the rejections left out before it.
 """
 
 from __future__ import annotations

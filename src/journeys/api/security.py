@@ -1,4 +1,4 @@
-"""Who is calling: API keys, browser sessions with CSRF protection, and roles.
+"""Request authentication: API keys, browser sessions with CSRF protection, and roles.
 
 A request carries `Authorization: Bearer <api key>` or the session cookie.
 Cookie sessions must echo their CSRF token in a header on every request that

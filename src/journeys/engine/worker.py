@@ -121,8 +121,8 @@ class Worker:
             limit=self.settings.batch_size, result_margin=self.settings.result_margin,
         )
         handled += dispatched + self._apply(failures, now)
-        # A run whose recipients arrive over the API may receive more at any time,
-        # so it stays running when it has none left; cancelling ends it.
+        # More recipients may arrive over the API at any time, so a run with an `api`
+        # trigger stays running when it has none left. Cancelling ends it.
         finishable = sorted(run_id for run_id, run in runs.items() if run.journey.document.start_node().trigger != "api")
         handled += len(duties.complete_finished(self.engine, finishable, now=now))
         return handled

@@ -49,7 +49,7 @@ def _dummy_hash() -> str:
 
 @dataclass(frozen=True)
 class Principal:
-    """Who a request acts as: a signed-in user or an API key, and its role."""
+    """The identity a request acts as: a signed-in user or an API key, with its role."""
 
     role: Role
     # The signed-in user; None for API keys.

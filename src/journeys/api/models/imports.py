@@ -77,7 +77,7 @@ class ImportPreview(BaseModel):
 
 
 class ImportReportOut(BaseModel):
-    """What an import stored and what it skipped, with up to 1,000 row errors and duplicates listed."""
+    """The report of an import: the rows it stored and skipped, listing up to 1,000 row errors and duplicates."""
 
     run_id: int
     filename: str | None

@@ -1,0 +1,106 @@
+"""What every benchmark figure shares: sizes, databases, measurements and timing."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "JOURNEYS_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+# Row counts per size. "full" is the size the targets are stated for; "tiny" is for CI.
+SIZES: dict[str, dict[str, int]] = {
+    "tiny": {"import_rows": 2_000, "export_rows": 2_000, "engine_recipients": 300, "callbacks": 300, "page_recipients": 5_000},
+    "small": {"import_rows": 100_000, "export_rows": 100_000, "engine_recipients": 10_000, "callbacks": 5_000, "page_recipients": 100_000},
+    "full": {"import_rows": 1_000_000, "export_rows": 1_000_000, "engine_recipients": 100_000, "callbacks": 20_000, "page_recipients": 1_000_000},
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Settings of one benchmark session, handed to every figure."""
+
+    size: str
+    repeats: int
+    work_dir: Path
+
+    def rows(self, key: str) -> int:
+        return SIZES[self.size][key]
+
+
+@dataclass
+class Measurement:
+    """One figure on one database: its samples, unit and target."""
+
+    figure: str
+    database: str
+    unit: str
+    samples: list[float]
+    target: str
+    met: bool | None = None
+    notes: list[str] = field(default_factory=list)
+    command: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def low(self) -> float:
+        return min(self.samples)
+
+    @property
+    def high(self) -> float:
+        return max(self.samples)
+
+
+@contextmanager
+def database(kind: str, work_dir: Path) -> Iterator[str]:
+    """Yield the URL of a new, empty database of `kind` ("sqlite" or "postgresql"), dropped after."""
+    if kind == "sqlite":
+        path = work_dir / f"bench_{uuid.uuid4().hex[:8]}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+
+    name = f"journeys_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Run `action` once and return its wall time in seconds."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory in MB (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def machine() -> str:
+    """Describe the machine the figures come from."""
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from journeys.api import errors, routes
 from journeys.api.input_checks import InputCheckMiddleware
+from journeys.api.webapp import WebApp
 from journeys.clock import Clock, SystemClock
 from journeys.config import Settings, load_settings
 from journeys.engine.catalog import Catalog
@@ -24,6 +25,10 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
         title="Journeys",
         version=version("journeys"),
         summary="Outbound voice-agent calls and SMS, designed once as a journey and run against recipient lists.",
+        # FastAPI's /docs and /redoc pages load their scripts from a CDN, and Journeys
+        # loads nothing from the internet; /openapi.json describes the API instead.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.config = config
     app.state.engine = engine or connect(config.database_url)
@@ -34,6 +39,9 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
     app.add_middleware(InputCheckMiddleware)
     for module in _route_modules():
         app.include_router(module.router)
+
+    # Mounted last, so that every API route answers before the web app's fallback.
+    app.mount("/", WebApp(), name="webapp")
     return app
 
 

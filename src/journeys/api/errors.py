@@ -38,8 +38,8 @@ _STATUS = (
 )
 
 _HTTP_CODES = {
-    404: ("not_found", "no such route; /docs lists the routes"),
-    405: ("method_not_allowed", "this route does not take that method; /docs lists what it takes"),
+    404: ("not_found", "no such route; /openapi.json lists the routes"),
+    405: ("method_not_allowed", "this route does not take that method; /openapi.json lists what it takes"),
 }
 
 

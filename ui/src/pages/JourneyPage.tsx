@@ -1,0 +1,51 @@
+import { getJson } from '../api/client'
+import type { Journey } from '../api/types'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { useAsync } from '../components/useAsync'
+import { OverviewTab } from '../overview/OverviewTab'
+import { journeyPath, navigate, type Tab } from '../router'
+import { RunsTab } from '../runs/RunsTab'
+import { WorkflowTab } from '../workflow/WorkflowTab'
+
+const TAB_LABELS: Record<Tab, string> = { workflow: 'Workflow', runs: 'Runs', overview: 'Overview' }
+
+export function JourneyPage({ journeyId, tab, runId }: { journeyId: number; tab: Tab; runId?: number }) {
+  const journey = useAsync(() => getJson<Journey>(`/api/journeys/${journeyId}`), [journeyId])
+
+  return (
+    <main className="journey-page">
+      <header className="journey-header">
+        <a
+          href="/"
+          onClick={(event) => {
+            event.preventDefault()
+            navigate('/')
+          }}
+        >
+          Journeys
+        </a>
+        <span aria-hidden="true"> / </span>
+        <h1>{journey.data?.name ?? '…'}</h1>
+        <nav className="tabs" aria-label="Journey">
+          {(Object.keys(TAB_LABELS) as Tab[]).map((name) => (
+            <a
+              key={name}
+              href={journeyPath(journeyId, name)}
+              aria-current={name === tab ? 'page' : undefined}
+              onClick={(event) => {
+                event.preventDefault()
+                navigate(journeyPath(journeyId, name, name === 'workflow' ? undefined : runId))
+              }}
+            >
+              {TAB_LABELS[name]}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <ErrorNotice error={journey.error} />
+      {journey.data && tab === 'workflow' && <WorkflowTab journey={journey.data} onSaved={journey.reload} />}
+      {journey.data && tab === 'runs' && <RunsTab journey={journey.data} runId={runId} />}
+      {journey.data && tab === 'overview' && <OverviewTab journey={journey.data} runId={runId} />}
+    </main>
+  )
+}

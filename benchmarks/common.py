@@ -104,3 +104,23 @@ def peak_rss_mb() -> float:
 def machine() -> str:
     """Describe the machine the figures come from."""
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def reproduce_command(ctx: Context, figure: str, database: str) -> str:
+    """Return the command that measures one figure on one database again, at this size."""
+    return (
+        f"python -m benchmarks --size {ctx.size} --repeats {ctx.repeats} "
+        f"--databases {database} --only {figure} --output {figure}-{database}.md"
+    )
+
+
+def postgres_unreachable_reason() -> str | None:
+    """Return why the benchmark's PostgreSQL server cannot be reached, or None when it can."""
+    probe = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+    try:
+        with probe.connect():
+            return None
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means "unreachable"
+        return str(exc).strip().splitlines()[0]
+    finally:
+        probe.dispose()

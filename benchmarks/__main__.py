@@ -59,7 +59,7 @@ def select_figures(modules: list[ModuleType], only: str) -> list[ModuleType]:
     requested = {name.strip() for name in only.split(",") if name.strip()}
     if not requested:
         return modules
-    chosen = [m for m in modules if getattr(m, "FIGURE", None) in requested or m.__name__.rsplit(".", 1)[-1] in wanted]
+    chosen = [m for m in modules if getattr(m, "FIGURE", None) in requested or m.__name__.rsplit(".", 1)[-1] in requested]
     known = {getattr(m, "FIGURE", "") for m in modules} | {m.__name__.rsplit(".", 1)[-1] for m in modules}
     missing = sorted(requested - known)
     if missing:

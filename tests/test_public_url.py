@@ -174,3 +174,13 @@ def test_user_link_names_default_base(tmp_path: Path) -> None:
     assert explicit.returncode == 0, explicit.stderr
     assert "https://journeys.example.com/auth/link/" in explicit.stdout
     assert explicit.stderr == ""
+
+
+def test_worker_command_warns_when_unset(tmp_path: Path) -> None:
+    unset = run_cli(tmp_path, "worker", "--drain", public_url=None)
+    explicit = run_cli(tmp_path, "worker", "--drain", public_url="https://journeys.example.com")
+
+    assert unset.returncode == 0, unset.stderr
+    assert "JOURNEYS_PUBLIC_URL is not set, so the callback URLs" in unset.stderr
+    assert explicit.returncode == 0, explicit.stderr
+    assert "JOURNEYS_PUBLIC_URL" not in explicit.stderr

@@ -14,7 +14,7 @@ import typer
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from journeys import logs
+from journeys import logs, public_url
 from journeys.cli.context import clock, database
 from journeys.cli.output import say
 from journeys.config import load_settings
@@ -27,6 +27,7 @@ from journeys.storage.db import connect, current_revision, upgrade
 MAX_CONCURRENCY = 10
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+logger = logging.getLogger(__name__)
 
 
 def worker(
@@ -45,9 +46,12 @@ def worker(
     """
     if verbose:
         logs.configure(logging.INFO)
+    config = load_settings()
+    # A worker builds the callback URLs of webhook and Twilio requests from its own settings.
+    public_url.warn_if_public_url_unset(config, logger)
     settings = WorkerSettings(
         batch_size=batch_size, lease=timedelta(seconds=lease_seconds),
-        result_margin=timedelta(seconds=load_settings().result_margin_seconds),
+        result_margin=timedelta(seconds=config.result_margin_seconds),
     )
     if drain:
         _drain(Worker(database(), clock, settings=settings))

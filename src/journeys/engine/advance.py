@@ -27,12 +27,12 @@ def advance_batch(
     if not rows:
         return 0
 
-    moves = [_advance_or_fail(RecipientState.from_row(row), run, now) for row in rows]
+    moves = [advance_or_fail(RecipientState.from_row(row), run, now) for row in rows]
     save_moves(engine, moves, owner=owner, provider=run.settings.provider, now=now)
     return len(rows)
 
 
-def _advance_or_fail(state: RecipientState, run: RunView, now: datetime) -> Move:
+def advance_or_fail(state: RecipientState, run: RunView, now: datetime) -> Move:
     """Advance one recipient; a bug met on its path fails it alone, not the whole batch."""
     try:
         return advance(state, run.journey, run.settings, now)

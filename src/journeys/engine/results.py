@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from journeys.engine.advance import advance_or_fail
 from journeys.engine.catalog import Catalog, RunView
 from journeys.engine.dispatcher import write_receipts
 from journeys.engine.moves import write_moves
@@ -58,9 +59,10 @@ def apply_reports(
         updates, finals = _rank_reports(actions, reports, now)
         action_queries.set_status(conn, updates)
         if finals:
-            moves = _moves_for_finals(conn, catalog, finals, now)
+            overtaken = _overtaken_receipts(finals)
+            moves = _moves_for_finals(conn, catalog, finals, now, {action["id"] for action, _ in overtaken})
             # The call_placed or sms_sent event precedes the result's events.
-            write_receipts(conn, _overtaken_receipts(finals), now)
+            write_receipts(conn, overtaken, now)
             write_moves(conn, moves, now=now, provider=provider)
     return len(updates)
 
@@ -110,7 +112,7 @@ def _rank_reports(
     return list(updates.values()), finals
 
 
-def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime) -> list[Move]:  # type: ignore[no-untyped-def]
+def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime, overtaken: set[int]) -> list[Move]:  # type: ignore[no-untyped-def]
     recipients = {
         row["id"]: row
         for row in recipient_queries.get_many(conn, [action["recipient_id"] for action, _ in finals], for_update=True)
@@ -121,6 +123,11 @@ def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime) -> list[Mov
     for action, report in finals:
         row = recipients[action["recipient_id"]]
         state = RecipientState.from_row(row)
+        if action["id"] in overtaken:
+            # write_receipts adds this action to the stored counters in this
+            # transaction; the recipient may queue its next call below, whose
+            # attempt number counts it.
+            _count_placed(state, action)
         run = run_rows[action["run_id"]]
         event = _result_event(action, report, now)
         waits_on_it = (
@@ -137,8 +144,29 @@ def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime) -> list[Mov
         view = views[run["id"]]
         move = apply_result(state, view.journey, view.settings, now, report.status, report.result)
         move.events.insert(0, event)
+        if run["status"] == "running" and state.status == "active":
+            _advance_on(move, view, now)
         moves.append(move)
     return moves
+
+
+def _count_placed(state: RecipientState, action: dict[str, Any]) -> None:
+    if action["kind"] == "call":
+        state.calls_placed += 1
+    else:
+        state.sms_sent += 1
+
+
+def _advance_on(move: Move, view: RunView, now: datetime) -> None:
+    """Move a recipient whose result came in through its next nodes, in the same transaction.
+
+    The recipient is due now at its next node, and no worker holds it, so moving it
+    here saves a claim and a save per result. A paused run's recipient stays due
+    at the next node instead, as apply_result leaves it.
+    """
+    onward = advance_or_fail(move.state, view, now)
+    move.events.extend(onward.events)
+    move.actions.extend(onward.actions)
 
 
 def _result_event(action: dict[str, Any], report: ProviderReport, now: datetime) -> NewEvent:

@@ -158,3 +158,15 @@ def test_id_beyond_64_bits_is_422(api: FastAPI) -> None:
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "path.run_id"
+
+
+def test_list_runs_counts_recipients(api: FastAPI, engine: Engine, run_id: int, tmp_path: Path) -> None:
+    new_run(engine, tmp_path, journey(start("call_1"), call("call_1", "done"), end()), 2, name="other journey")
+    with client_as(api, "operator") as client:
+        journey_id = client.get(f"/api/runs/{run_id}").json()["journey_id"]
+        empty_id = client.post(f"/api/journeys/{journey_id}/runs", json={"name": "Empty"}).json()["id"]
+        listed = client.get(f"/api/journeys/{journey_id}/runs")
+
+    assert listed.status_code == 200
+    counts = {item["id"]: item["recipient_count"] for item in listed.json()}
+    assert counts == {empty_id: 0, run_id: 3}

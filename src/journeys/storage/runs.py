@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from journeys.errors import NotFoundError
-from journeys.storage.schema import runs
+from journeys.storage.schema import recipients, runs
 
 LIVE_STATUSES = ("scheduled", "running", "paused")
 
@@ -49,6 +49,19 @@ def list_runs(conn: Connection, journey_id: int | None = None) -> list[dict[str,
     if journey_id is not None:
         query = query.where(runs.c.journey_id == journey_id)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def count_recipients_per_run(conn: Connection, journey_id: int) -> dict[int, int]:
+    """Return how many recipients each run of a journey has, by run id; runs without any are left out."""
+    # One grouped query for every run, which the (run_id, id) index answers
+    # without reading recipient rows.
+    journey_runs = select(runs.c.id).where(runs.c.journey_id == journey_id)
+    query = (
+        select(recipients.c.run_id, func.count())
+        .where(recipients.c.run_id.in_(journey_runs))
+        .group_by(recipients.c.run_id)
+    )
+    return {int(run_id): int(count) for run_id, count in conn.execute(query)}
 
 
 def update_run(conn: Connection, run_id: int, *, now: datetime, **values: Any) -> None:

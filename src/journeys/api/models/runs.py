@@ -64,6 +64,12 @@ class Run(BaseModel):
     updated_at: datetime
 
 
+class RunListItem(Run):
+    """A run as a journey's run list shows it, with its number of recipients."""
+
+    recipient_count: int
+
+
 class RunDetail(Run):
     """A run with how many of its recipients are in each status."""
 

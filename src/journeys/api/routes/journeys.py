@@ -19,7 +19,7 @@ from journeys.api.models.journeys import (
     StatsOut,
     ValidationResult,
 )
-from journeys.api.models.runs import Run, RunCreate
+from journeys.api.models.runs import Run, RunCreate, RunListItem
 from journeys.errors import ForbiddenError, JourneyInvalidError
 from journeys.services import journeys as service
 from journeys.services import runs as run_service
@@ -146,12 +146,14 @@ def get_stats(
     return StatsOut.model_validate(figures.to_dict())
 
 
-@router.get("/{journey_id}/runs", response_model=list[Run], dependencies=[Depends(security.viewer)])
-def list_runs(journey_id: RowId, engine: Engine = Depends(deps.engine)) -> list[Run]:
-    """List a journey's runs, newest first."""
+@router.get("/{journey_id}/runs", response_model=list[RunListItem], dependencies=[Depends(security.viewer)])
+def list_runs(journey_id: RowId, engine: Engine = Depends(deps.engine)) -> list[RunListItem]:
+    """List a journey's runs, newest first, each with its number of recipients."""
     with engine.connect() as conn:
         queries.get_journey(conn, journey_id)
-        return [Run.model_validate(row) for row in run_queries.list_runs(conn, journey_id)]
+        rows = run_queries.list_runs(conn, journey_id)
+        counts = run_queries.count_recipients_per_run(conn, journey_id)
+    return [RunListItem(**row, recipient_count=counts.get(row["id"], 0)) for row in rows]
 
 
 @router.post("/{journey_id}/runs", response_model=Run, status_code=status.HTTP_201_CREATED, dependencies=[Depends(security.operator)])

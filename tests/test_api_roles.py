@@ -30,6 +30,7 @@ ROUTE_ROLES: dict[tuple[str, str], str] = {
     ("GET", "/api/journeys/{journey_id}"): "viewer",
     ("PUT", "/api/journeys/{journey_id}"): "operator",
     ("DELETE", "/api/journeys/{journey_id}"): "operator",
+    ("POST", "/api/journeys/{journey_id}/impact"): "operator",
     ("GET", "/api/journeys/{journey_id}/versions"): "viewer",
     ("GET", "/api/journeys/{journey_id}/stats"): "viewer",
     ("GET", "/api/journeys/{journey_id}/runs"): "viewer",

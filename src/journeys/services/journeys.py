@@ -5,17 +5,23 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from journeys.domain.document import JourneyDocument
 from journeys.domain.jsonvalues import MAX_DEPTH
 from journeys.domain.validation import validate_journey
-from journeys.errors import ConflictError, InvalidInputError
+from journeys.errors import (
+    ConflictError,
+    InvalidInputError,
+    JourneyInvalidError,
+    Problem,
+)
 from journeys.services.registry import known_names
 from journeys.storage import journeys as journey_queries
 from journeys.storage import recipients as recipient_queries
@@ -91,17 +97,71 @@ def update_journey(engine: Engine, journey_id: int, document: dict[str, Any], *,
     parsed = validate(engine, document)
     with engine.begin() as conn:
         old = JourneyDocument.model_validate(journey_queries.get_document(conn, journey_id))
-        removed = sorted(set(old.node_map()) - set(parsed.node_map()))
-        live = [run["id"] for run in run_queries.list_runs(conn, journey_id) if run["status"] in run_queries.LIVE_STATUSES]
-        _check_removed_nodes(conn, journey_id, live, removed)
+        live = [run["id"] for run in _live_runs(conn, journey_id)]
+        _check_removed_nodes(conn, journey_id, live, _removed_nodes(old, set(parsed.node_map())))
         _check_new_required_fields(conn, journey_id, live, old, parsed)
         version = journey_queries.insert_version(conn, journey_id, name=parsed.name, document=_stored(parsed), now=now)
     logger.info("Published version %d of journey %d.", version, journey_id, extra={"action": "journey_updated", "journey_id": journey_id})
     return version
 
 
+@dataclass(frozen=True)
+class SaveImpact:
+    """The effect that publishing a document would have, found without saving it.
+
+    `runs` are the live runs that would follow the new version. `blocked` lists,
+    per run and removed node, the recipients waiting there; any entry means the
+    save is rejected. `problems` are the document's validation problems.
+    """
+
+    runs: list[dict[str, Any]]
+    blocked: list[dict[str, Any]]
+    problems: list[Problem]
+
+
+def save_impact(engine: Engine, journey_id: int, document: dict[str, Any]) -> SaveImpact:
+    """Report what `update_journey` would do with `document`, without saving it.
+
+    An invalid document still gets its live runs and blocked nodes, read from
+    the node ids it has, so that every reason not to save is shown at once.
+    """
+    problems: list[Problem] = []
+    try:
+        new_ids = set(validate(engine, document).node_map())
+    except JourneyInvalidError as exc:
+        problems = exc.problems
+        new_ids = _raw_node_ids(document)
+
+    with engine.connect() as conn:
+        old = JourneyDocument.model_validate(journey_queries.get_document(conn, journey_id))
+        live = _live_runs(conn, journey_id)
+        waiting = recipient_queries.waiting_at_nodes(conn, [run["id"] for run in live], _removed_nodes(old, new_ids))
+
+    names = {run["id"]: run["name"] for run in live}
+    runs = [{"id": run["id"], "name": run["name"], "status": run["status"]} for run in live]
+    blocked = [{**row, "run_name": names[row["run_id"]]} for row in waiting]
+    return SaveImpact(runs=runs, blocked=blocked, problems=problems)
+
+
+def _raw_node_ids(document: dict[str, Any]) -> set[str]:
+    nodes = document.get("nodes") if isinstance(document, dict) else None
+    if not isinstance(nodes, list):
+        return set()
+    return {node["id"] for node in nodes if isinstance(node, dict) and isinstance(node.get("id"), str)}
+
+
+def _live_runs(conn: Connection, journey_id: int) -> list[dict[str, Any]]:
+    return [run for run in run_queries.list_runs(conn, journey_id) if run["status"] in run_queries.LIVE_STATUSES]
+
+
+def _removed_nodes(old: JourneyDocument, new_ids: set[str]) -> list[str]:
+    return sorted(set(old.node_map()) - new_ids)
+
+
 def _check_removed_nodes(conn, journey_id: int, live: list[int], removed: list[str]) -> None:  # type: ignore[no-untyped-def]
-    waiting = recipient_queries.waiting_at_nodes(conn, live, removed)
+    waiting: dict[str, int] = {}
+    for row in recipient_queries.waiting_at_nodes(conn, live, removed):
+        waiting[row["node_id"]] = waiting.get(row["node_id"], 0) + row["recipients"]
     if waiting:
         details = ", ".join(
             f"node '{node}' has {total} recipient{'' if total == 1 else 's'}" for node, total in sorted(waiting.items())

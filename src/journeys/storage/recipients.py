@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, u
 
 from journeys.domain.statuses import OPEN_STATUSES
 from journeys.errors import NotFoundError
-from journeys.storage.dialect import lock_rows, lock_skip_locked
+from journeys.storage.dialect import execute_many, lock_rows, lock_skip_locked
 from journeys.storage.schema import events, recipients
 
 DUE_STATUSES = ("active", "delayed")
@@ -94,7 +94,7 @@ def save_states(conn: Connection, states: Iterable[dict[str, Any]], *, now: date
         return
     for row in rows:
         row.update(updated_at=now, lease_owner=None, lease_expires_at=None)
-    conn.execute(update(recipients).where(recipients.c.id == bindparam("b_id")), rows)
+    execute_many(conn, update(recipients).where(recipients.c.id == bindparam("b_id")), rows)
 
 
 def add_counters(conn: Connection, increments: Sequence[tuple[int, str]]) -> None:
@@ -171,20 +171,28 @@ def count(conn: Connection, run_id: int) -> int:
     )
 
 
-def waiting_at_nodes(conn: Connection, journey_run_ids: Sequence[int], node_ids: Sequence[str]) -> dict[str, int]:
-    """Count unfinished recipients of these runs that are on each of these nodes."""
+def waiting_at_nodes(conn: Connection, journey_run_ids: Sequence[int], node_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Count unfinished recipients of these runs on each of these nodes, per run.
+
+    Returns rows of `run_id`, `node_id` and `recipients`, ordered by run and node,
+    with no row for a node that has no such recipient in a run.
+    """
     if not journey_run_ids or not node_ids:
-        return {}
+        return []
     query = (
-        select(recipients.c.current_node, func.count())
+        select(recipients.c.run_id, recipients.c.current_node, func.count())
         .where(
             recipients.c.run_id.in_(journey_run_ids),
             recipients.c.current_node.in_(node_ids),
             recipients.c.status.in_(OPEN_STATUSES),
         )
-        .group_by(recipients.c.current_node)
+        .group_by(recipients.c.run_id, recipients.c.current_node)
+        .order_by(recipients.c.run_id, recipients.c.current_node)
     )
-    return {node: int(total) for node, total in conn.execute(query)}
+    return [
+        {"run_id": int(run_id), "node_id": node, "recipients": int(total)}
+        for run_id, node, total in conn.execute(query)
+    ]
 
 
 def next_due_at(conn: Connection, run_ids: Sequence[int], *, after: datetime) -> datetime | None:

@@ -98,3 +98,28 @@ class StatsOut(BaseModel):
     sms_delivered: int
     sms_failed: int
     nodes: list[NodeStatsOut]
+
+
+class ImpactRun(BaseModel):
+    """A live run that would follow the new version."""
+
+    id: int
+    name: str
+    status: str
+
+
+class BlockedNode(BaseModel):
+    """A node the new version removes while recipients of a live run wait on it."""
+
+    node_id: str
+    run_id: int
+    run_name: str
+    recipients: int
+
+
+class SaveImpactOut(BaseModel):
+    """The effect of publishing a document; any `blocked` entry or problem makes the save fail."""
+
+    runs: list[ImpactRun]
+    blocked: list[BlockedNode]
+    problems: list[ProblemOut]

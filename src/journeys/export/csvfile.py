@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from typing import BinaryIO, TextIO
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, BinaryIO, TextIO
 
 from journeys.errors import InvalidInputError
 
@@ -16,7 +17,7 @@ ROWS_PER_CHUNK = 500
 
 
 def iter_csv_text(
-    rows: Iterable[list[str]], *, rows_per_chunk: int = ROWS_PER_CHUNK
+    rows: Iterable[Sequence[str]], *, rows_per_chunk: int = ROWS_PER_CHUNK
 ) -> Iterator[str]:
     """Yield the CSV text of `rows` in chunks, the first starting with the byte-order mark.
 
@@ -28,31 +29,47 @@ def iter_csv_text(
             f"invalid chunk size {rows_per_chunk}: give a number of rows of 1 or more"
         )
     buffer = io.StringIO()
-    buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer)
-    pending = 0
-    for row in rows:
-        writer.writerow(row)
-        pending += 1
-        if pending >= rows_per_chunk:
-            yield _drain(buffer)
-            pending = 0
+    iterator = iter(rows)
+    prefix = BYTE_ORDER_MARK
+    while True:
+        chunk = list(islice(iterator, rows_per_chunk))
+        if not chunk:
+            break
+        yield prefix + "".join([_csv_line(row, writer, buffer) for row in chunk])
+        prefix = ""
 
     # An export without rows still yields its byte-order mark.
-    rest = _drain(buffer)
-    if rest:
-        yield rest
+    if prefix:
+        yield prefix
+
+
+def _csv_line(row: Sequence[str], writer: Any, buffer: io.StringIO) -> str:
+    """Return one CSV line of `row`, ending in CRLF, as csv.writer writes it.
+
+    A row of text cells without a comma, a quote or a line break is the
+    cells joined by commas, which takes a fraction of csv.writer's time.
+    Any other row goes through csv.writer.
+    """
+    try:
+        line = ",".join(row)
+    except TypeError:
+        line = None
+    if line is None or '"' in line or "\n" in line or "\r" in line or line.count(",") != len(row) - 1 or len(row) == 1:
+        writer.writerow(row)
+        return _drain(buffer)
+    return line + "\r\n"
 
 
 def iter_csv_bytes(
-    rows: Iterable[list[str]], *, rows_per_chunk: int = ROWS_PER_CHUNK
+    rows: Iterable[Sequence[str]], *, rows_per_chunk: int = ROWS_PER_CHUNK
 ) -> Iterator[bytes]:
     """Yield the CSV of `rows` as UTF-8 chunks, for a streaming HTTP response."""
     for chunk in iter_csv_text(rows, rows_per_chunk=rows_per_chunk):
         yield chunk.encode("utf-8")
 
 
-def write_csv(rows: Iterable[list[str]], out: TextIO | BinaryIO) -> int:
+def write_csv(rows: Iterable[Sequence[str]], out: TextIO | BinaryIO) -> int:
     """Write `rows` as CSV to `out` and return how many rows were written.
 
     `out` is a text stream (an `io.TextIOBase`, opened with `newline=""` and
@@ -69,11 +86,11 @@ def write_csv(rows: Iterable[list[str]], out: TextIO | BinaryIO) -> int:
 
 
 class _CountedRows:
-    def __init__(self, rows: Iterable[list[str]]) -> None:
+    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
         self._rows = rows
         self.count = 0
 
-    def __iter__(self) -> Iterator[list[str]]:
+    def __iter__(self) -> Iterator[Sequence[str]]:
         for row in self._rows:
             self.count += 1
             yield row

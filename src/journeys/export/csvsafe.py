@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+# Matched with fullmatch: `$` would also accept a trailing newline.
+E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 # Floats up to this size print without a decimal part when they are whole.
 _MAX_EXACT_FLOAT = 2.0**53
@@ -39,6 +40,9 @@ def format_value(value: Any) -> str:
 
     Strings, and lists or dicts (written as JSON), go through `guard_text`.
     """
+    # Text first: an export formats millions of these.
+    if value.__class__ is str:
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -58,7 +62,7 @@ def format_value(value: Any) -> str:
 
 def format_phone(value: Any) -> str:
     """Format a phone number: E.164 text as it is, anything else as `format_value` does."""
-    if isinstance(value, str) and E164.match(value):
+    if isinstance(value, str) and E164.fullmatch(value):
         return value
     return format_value(value)
 

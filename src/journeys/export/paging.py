@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, Row
@@ -24,13 +25,39 @@ def iter_pages(
 
     Given an Engine, each page is read in its own connection and transaction,
     so that a long export never holds SQLite's write lock, which every
-    transaction takes at BEGIN, between pages. Given a Connection, every page
-    is read in the caller's transaction.
+    transaction takes at BEGIN, between pages. The next page is read in a
+    second thread while the caller handles the current one: both drivers
+    release the GIL while the database works, so the two overlap on two
+    cores. Given a Connection, every page is read in the caller's
+    transaction, one after the other.
     """
     check_page_size(page_size)
+    if isinstance(source, Connection):
+        yield from _pages_in_turn(source, query, page_size)
+        return
+
+    # One page ahead at most, so memory stays at two pages.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-page") as reader:
+        pending = reader.submit(_read_page, source, query, 0, page_size)
+        try:
+            while True:
+                page = pending.result()
+                if len(page) == page_size:
+                    pending = reader.submit(_read_page, source, query, int(page[-1].id), page_size)
+                if page:
+                    yield page
+                if len(page) < page_size:
+                    return
+        finally:
+            # A consumer that stops early (a client that disconnects) leaves
+            # at most one read running; the executor waits for it.
+            pending.cancel()
+
+
+def _pages_in_turn(conn: Connection, query: PageQuery, page_size: int) -> Iterator[Sequence[Row]]:
     after_id = 0
     while True:
-        page = _read_page(source, query, after_id, page_size)
+        page = query(conn, after_id, page_size)
         if page:
             yield page
         if len(page) < page_size:

@@ -33,6 +33,7 @@ ROUTE_ROLES: dict[tuple[str, str], str] = {
     ("POST", "/api/journeys/{journey_id}/impact"): "operator",
     ("GET", "/api/journeys/{journey_id}/versions"): "viewer",
     ("GET", "/api/journeys/{journey_id}/stats"): "viewer",
+    ("GET", "/api/journeys/{journey_id}/calls-over-time"): "viewer",
     ("GET", "/api/journeys/{journey_id}/runs"): "viewer",
     ("POST", "/api/journeys/{journey_id}/runs"): "operator",
     ("GET", "/api/runs/{run_id}"): "viewer",

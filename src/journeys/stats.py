@@ -108,7 +108,7 @@ def journey_stats(
     one of its runs, and InvalidInputError for a time without a UTC offset or
     a range that ends before it starts.
     """
-    scope = _make_scope(conn, journey_id, run_id, since, until)
+    scope = make_scope(conn, journey_id, run_id, since, until)
     document = journey_queries.get_document(conn, journey_id)
 
     by_status = stats_queries.count_recipients_by_status(conn, scope)
@@ -167,13 +167,17 @@ class _CallFigures:
         )
 
 
-def _make_scope(
+def make_scope(
     conn: Connection,
     journey_id: int,
     run_id: int | None,
     since: datetime | None,
     until: datetime | None,
 ) -> StatsScope:
+    """Check the journey, the run and the time range, and return them as a StatsScope in UTC.
+
+    Raises the errors that `journey_stats` documents.
+    """
     journey_queries.get_journey(conn, journey_id)
     if run_id is not None:
         run = run_queries.get_run(conn, run_id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends, Query, Response, status
 from sqlalchemy import Engine
 
 from journeys.api import deps, security
-from journeys.api.params import MAX_ID, RowId
+from journeys.api.models.call_series import Bucket, CallSeriesOut
 from journeys.api.models.journeys import (
     DOCUMENT_EXAMPLE,
     Journey,
@@ -20,10 +20,12 @@ from journeys.api.models.journeys import (
     ValidationResult,
 )
 from journeys.api.models.runs import Run, RunCreate, RunListItem
+from journeys.api.params import MAX_ID, RowId
 from journeys.errors import ForbiddenError, JourneyInvalidError
 from journeys.services import journeys as service
 from journeys.services import runs as run_service
 from journeys.services.auth import Principal
+from journeys.services.call_series import calls_over_time
 from journeys.stats import journey_stats
 from journeys.storage import journeys as queries
 from journeys.storage import runs as run_queries
@@ -144,6 +146,28 @@ def get_stats(
     with engine.connect() as conn:
         figures = journey_stats(conn, journey_id, run_id=run, since=since, until=until)
     return StatsOut.model_validate(figures.to_dict())
+
+
+@router.get("/{journey_id}/calls-over-time", response_model=CallSeriesOut, dependencies=[Depends(security.viewer)])
+def get_calls_over_time(
+    journey_id: RowId,
+    run: int | None = Query(None, ge=1, le=MAX_ID, description="Only this run of the journey."),
+    since: datetime | None = Query(
+        None, description="Count calls placed from this time on (ISO 8601 with offset); the first bucket starts here."
+    ),
+    until: datetime | None = Query(None, description="Count calls placed before this time (ISO 8601 with offset)."),
+    bucket: Bucket | None = Query(
+        None, description="The length of each bucket; by default minutes, hours or days, whichever suits the range."
+    ),
+    engine: Engine = Depends(deps.engine),
+) -> CallSeriesOut:
+    """Return the calls placed per bucket of time, by final outcome, for the Overview chart.
+
+    The buckets add up to the outcome figures of the stats route for the same run and range.
+    """
+    with engine.connect() as conn:
+        series = calls_over_time(conn, journey_id, run_id=run, since=since, until=until, bucket=bucket)
+    return CallSeriesOut.model_validate(series, from_attributes=True)
 
 
 @router.get("/{journey_id}/runs", response_model=list[RunListItem], dependencies=[Depends(security.viewer)])

@@ -1,0 +1,39 @@
+// Validation problems placed where the editor shows them: on a node, or in the
+// general list (top-level keys and data fields).
+import type { JourneyDocument, Problem } from '../api/types'
+
+export interface PlacedProblems {
+  byNode: Map<string, Problem[]>
+  general: Problem[]
+}
+
+/**
+ * Assigns each problem to the node it names, or to the node whose index its path
+ * gives (`nodes[2].agent`), when that node is in the document; the rest are general.
+ */
+export function placeProblems(document: JourneyDocument, problems: Problem[]): PlacedProblems {
+  const ids = new Set(document.nodes.map((node) => node.id))
+  const byNode = new Map<string, Problem[]>()
+  const general: Problem[] = []
+
+  for (const problem of problems) {
+    const nodeId = problemNodeId(document, problem)
+    if (nodeId !== undefined && ids.has(nodeId)) {
+      byNode.set(nodeId, [...(byNode.get(nodeId) ?? []), problem])
+    } else {
+      general.push(problem)
+    }
+  }
+  return { byNode, general }
+}
+
+function problemNodeId(document: JourneyDocument, problem: Problem): string | undefined {
+  if (problem.node_id) return problem.node_id
+  const match = /^nodes\[(\d+)\]/.exec(problem.path ?? '')
+  return match ? document.nodes[Number(match[1])]?.id : undefined
+}
+
+/** Whether a general problem concerns the data fields, so the fields panel should show it. */
+export function isFieldProblem(problem: Problem): boolean {
+  return (problem.path ?? '').startsWith('fields')
+}

@@ -115,7 +115,9 @@ def _rank_reports(
 def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime, overtaken: set[int]) -> list[Move]:  # type: ignore[no-untyped-def]
     recipients = {
         row["id"]: row
-        for row in recipient_queries.get_many(conn, [action["recipient_id"] for action, _ in finals], for_update=True)
+        for row in recipient_queries.get_many(
+            conn, [action["recipient_id"] for action, _ in finals], for_update=True, columns=recipient_queries.ENGINE_COLUMNS
+        )
     }
     run_rows = {run_id: run_queries.get_run(conn, run_id) for run_id in {a["run_id"] for a, _ in finals}}
     views: dict[int, RunView] = {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
-from journeys.storage.dialect import insert_rows, lock_rows, lock_skip_locked
+from journeys.storage.dialect import execute_many, insert_rows, lock_rows, lock_skip_locked
 from journeys.storage.schema import actions, callbacks, recipients, runs, sender_numbers
 
 IN_FLIGHT = ("dispatching", "in_progress", "unknown")
@@ -71,7 +71,17 @@ def reserve_slots(
 def set_status(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Update several actions; each row has `b_id` and the columns to set."""
     if rows:
-        conn.execute(update(actions).where(actions.c.id == bindparam("b_id")), list(rows))
+        _update_each(conn, rows)
+
+
+def _update_each(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    # Rows may set different columns (a result with or without provider_ref), and
+    # one executemany needs one set of columns.
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for group in groups.values():
+        execute_many(conn, update(actions).where(actions.c.id == bindparam("b_id")), group)
 
 
 def mark_placed(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -82,7 +92,7 @@ def mark_placed(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """
     if not rows:
         return
-    conn.execute(update(actions).where(actions.c.id == bindparam("b_id")), list(rows))
+    _update_each(conn, rows)
     conn.execute(
         update(actions)
         .where(actions.c.id.in_([row["b_id"] for row in rows]), actions.c.status.in_(("dispatching", "unknown")))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import psycopg
-from sqlalchemy import JSON, Connection, Select, Table, insert
+from sqlalchemy import JSON, Connection, Insert, Select, Table, Update, insert
 from sqlalchemy.exc import DBAPIError
 
 from journeys.storage.jsoncolumns import dump_json
+from journeys.storage.schema import UtcDateTime
 
 
 def is_postgresql(conn: Connection) -> bool:
@@ -46,7 +50,7 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if is_postgresql(conn):
         _copy_rows(conn, table, rows)
     else:
-        conn.execute(insert(table), list(rows))
+        execute_many(conn, insert(table), rows)
 
 
 def _copy_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -67,3 +71,58 @@ def _copy_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -
                 copy.write_row([dump_json(row[name]) if name in json_columns else row[name] for name in columns])
     except psycopg.Error as exc:
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+def execute_many(conn: Connection, statement: Insert | Update, rows: Sequence[dict[str, Any]]) -> None:
+    """Execute an INSERT or UPDATE once per row, converting values here instead of per row in SQLAlchemy.
+
+    SQLAlchemy's executemany builds and processes a parameter dict for each row,
+    which took a quarter of the engine's time with 5,000 recipients. Here the
+    statement is compiled once and each row becomes a plain tuple (SQLite) or
+    dict (PostgreSQL) for the driver. Every bind parameter of the statement must
+    be a key of the rows, and every row must have the same keys.
+    """
+    if not rows:
+        return
+    keys = list(rows[0])
+    compiled = statement.compile(dialect=conn.dialect, column_keys=keys)
+    names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
+    unknown = sorted(set(names) - set(keys))
+    if unknown:
+        raise ValueError(f"execute_many needs every bind parameter in the rows; missing {unknown}")
+    converters = [(index, _converter(compiled.binds[name].type, conn)) for index, name in enumerate(names)]
+    converters = [(index, convert) for index, convert in converters if convert is not None]
+    take = itemgetter(*names)
+
+    parameters: list[Any] = []
+    for row in rows:
+        values = list(take(row)) if len(names) > 1 else [row[names[0]]]
+        for index, convert in converters:
+            values[index] = convert(values[index])
+        parameters.append(tuple(values) if compiled.positional else dict(zip(names, values, strict=True)))
+    conn.exec_driver_sql(compiled.string, parameters)
+
+
+def _converter(column_type: Any, conn: Connection):  # type: ignore[no-untyped-def]
+    if isinstance(column_type, UtcDateTime):
+        return _sqlite_time if conn.dialect.name == "sqlite" else _aware_time
+    if isinstance(column_type, JSON):
+        return dump_json
+    return None
+
+
+def _aware_time(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} written to the database; use UTC-aware times")
+    return value
+
+
+@lru_cache(maxsize=1024)
+def _sqlite_time(value: datetime | None) -> str | None:
+    # The text SQLAlchemy's SQLite DateTime writes, so that both paths compare and read alike.
+    # A batch repeats a few times (its `now`) in many rows, hence the cache.
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"naive datetime {value!r} written to the database; use UTC-aware times")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")

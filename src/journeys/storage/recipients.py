@@ -22,6 +22,13 @@ MOVE_COLUMNS = (
     "started_at", "finished_at",
 )
 
+# The columns the engine reads to move a recipient (RecipientState.from_row). Leaving
+# out the rest saves decoding two timestamps and the search text per row.
+ENGINE_COLUMNS = (
+    "id", "run_id", "phone_number", "phone_extension", "data", "timezones", "calls_placed", "sms_sent",
+    *MOVE_COLUMNS,
+)
+
 
 def claim_due(
     conn: Connection,
@@ -54,12 +61,15 @@ def claim_due(
         .where(recipients.c.id.in_(ids))
         .values(lease_owner=owner, lease_expires_at=lease_until)
     )
-    return get_many(conn, ids)
+    return get_many(conn, ids, columns=ENGINE_COLUMNS)
 
 
-def get_many(conn: Connection, ids: Sequence[int], *, for_update: bool = False) -> list[dict[str, Any]]:
-    """Return the recipient rows with these ids, in id order."""
-    query = select(recipients).where(recipients.c.id.in_(ids)).order_by(recipients.c.id)
+def get_many(
+    conn: Connection, ids: Sequence[int], *, for_update: bool = False, columns: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
+    """Return the recipient rows with these ids, in id order: every column, or only `columns`."""
+    selected = [recipients.c[name] for name in columns] if columns else [recipients]
+    query = select(*selected).where(recipients.c.id.in_(ids)).order_by(recipients.c.id)
     if for_update:
         query = lock_rows(query, conn)
     return [dict(row) for row in conn.execute(query).mappings()]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from journeys.engine.advance import advance_or_fail
 from journeys.engine.catalog import Catalog, RunView
@@ -52,19 +52,26 @@ def apply_reports(
             action_queries.mark_callbacks_applied(conn, logged)
         else:
             action_queries.insert_callbacks(conn, [callback_row(provider, report, now, applied=True) for report in reports])
-        actions = {
-            row["id"]: row
-            for row in action_queries.get_many(conn, sorted({r.action_id for r in reports}), for_update=True)
-        }
-        updates, finals = _rank_reports(actions, reports, now)
-        action_queries.set_status(conn, updates)
-        if finals:
-            overtaken = _overtaken_receipts(finals)
-            moves = _moves_for_finals(conn, catalog, finals, now, {action["id"] for action, _ in overtaken})
-            # The call_placed or sms_sent event precedes the result's events.
-            write_receipts(conn, overtaken, now)
-            write_moves(conn, moves, now=now, provider=provider)
-    return len(updates)
+        return sum(apply_reports_in(conn, catalog, provider, reports, now=now))
+
+
+def apply_reports_in(
+    conn: Connection, catalog: Catalog, provider: str, reports: list[ProviderReport], *, now: datetime
+) -> list[bool]:
+    """Apply reports in the caller's transaction, without logging them; return whether each changed its action."""
+    actions = {
+        row["id"]: row
+        for row in action_queries.get_many(conn, sorted({r.action_id for r in reports}), for_update=True)
+    }
+    updates, finals, changed = _rank_reports(actions, reports, now)
+    action_queries.set_status(conn, updates)
+    if finals:
+        overtaken = _overtaken_receipts(finals)
+        moves = _moves_for_finals(conn, catalog, finals, now, {action["id"] for action, _ in overtaken})
+        # The call_placed or sms_sent event precedes the result's events.
+        write_receipts(conn, overtaken, now)
+        write_moves(conn, moves, now=now, provider=provider)
+    return changed
 
 
 def _overtaken_receipts(finals: list[tuple[dict[str, Any], ProviderReport]]) -> list[tuple[dict[str, Any], Placed]]:
@@ -86,10 +93,11 @@ def _overtaken_receipts(finals: list[tuple[dict[str, Any], ProviderReport]]) -> 
 
 def _rank_reports(
     actions: dict[int, dict[str, Any]], reports: list[ProviderReport], now: datetime
-) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], ProviderReport]]]:
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], ProviderReport]], list[bool]]:
     updates: dict[int, dict[str, Any]] = {}
     finals: list[tuple[dict[str, Any], ProviderReport]] = []
-    for report in reports:
+    changed = [False] * len(reports)
+    for index, report in enumerate(reports):
         action = actions.get(report.action_id)
         if action is None:
             logger.warning(
@@ -109,7 +117,8 @@ def _rank_reports(
             row.update(status="completed", completed_at=now)
             finals.append((action, report))
         updates[action["id"]] = {**updates.get(action["id"], {}), **row}
-    return list(updates.values()), finals
+        changed[index] = True
+    return list(updates.values()), finals, changed
 
 
 def _moves_for_finals(conn, catalog: Catalog, finals, now: datetime, overtaken: set[int]) -> list[Move]:  # type: ignore[no-untyped-def]
@@ -162,7 +171,7 @@ def _count_placed(state: RecipientState, action: dict[str, Any]) -> None:
 def _advance_on(move: Move, view: RunView, now: datetime) -> None:
     """Move a recipient whose result came in through its next nodes, in the same transaction.
 
-    The recipient is due now at its next node, and no worker holds it, so moving it
+    The recipient is due now at its next node, and no worker has leased it, so moving it
     here saves a claim and a save per result. A paused run's recipient stays due
     at the next node instead, as apply_result leaves it.
     """

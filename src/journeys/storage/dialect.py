@@ -89,7 +89,7 @@ def execute_many(conn: Connection, statement: Insert | Update, rows: Sequence[di
     names = list(compiled.positiontup or []) if compiled.positional else list(compiled.binds)
     unknown = sorted(set(names) - set(keys))
     if unknown:
-        raise ValueError(f"execute_many needs every bind parameter in the rows; missing {unknown}")
+        raise ValueError(f"invalid rows for execute_many: bind parameters {unknown} are missing from them")
     converters = [(index, _converter(compiled.binds[name].type, conn)) for index, name in enumerate(names)]
     converters = [(index, convert) for index, convert in converters if convert is not None]
     take = itemgetter(*names)
@@ -120,7 +120,7 @@ def _aware_time(value: datetime | None) -> datetime | None:
 @lru_cache(maxsize=1024)
 def _sqlite_time(value: datetime | None) -> str | None:
     # The text SQLAlchemy's SQLite DateTime writes, so that both paths compare and read alike.
-    # A batch repeats a few times (its `now`) in many rows, hence the cache.
+    # A batch repeats a few times (its `now`) in many rows, so the cache saves most conversions.
     if value is None:
         return None
     if value.tzinfo is None:

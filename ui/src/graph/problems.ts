@@ -27,7 +27,8 @@ export function placeProblems(document: JourneyDocument, problems: Problem[]): P
   return { byNode, general }
 }
 
-function problemNodeId(document: JourneyDocument, problem: Problem): string | undefined {
+/** Returns the id of the node a problem is on, from its node id or its `nodes[i]` path. */
+export function problemNodeId(document: JourneyDocument, problem: Problem): string | undefined {
   if (problem.node_id) return problem.node_id
   const match = /^nodes\[(\d+)\]/.exec(problem.path ?? '')
   return match ? document.nodes[Number(match[1])]?.id : undefined

@@ -1,0 +1,470 @@
+// The Workflow tab's editor: the canvas with its palette, panels, validation,
+// undo history and save. The document is the one source of truth, and the canvas
+// is drawn from it on every change.
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+  type NodeTypes,
+  type OnBeforeDelete,
+  type OnDelete,
+} from '@xyflow/react'
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react'
+import type { Registry } from '../api/registry'
+import type { Journey, JourneyDocument, JourneyNode, Position, Problem } from '../api/types'
+import { ErrorNotice } from '../components/ErrorNotice'
+import { newNode, type PlaceableType } from '../graph/defaults'
+import { edgeNearPoint } from '../graph/edgeHit'
+import { addNode, canConnect, connect, deleteNode, disconnect, insertAfter, insertOnEdge, moveNode, replaceNode, targetOfHandle } from '../graph/edit'
+import { fromFlow, toFlow, type FlowEdge, type FlowNode } from '../graph/flow'
+import { canRedo, canUndo, createHistory, record, redo, undo, type History } from '../graph/history'
+import { applyLayout, COLUMN_WIDTH } from '../graph/layout'
+import { isFieldProblem, placeProblems, problemNodeId } from '../graph/problems'
+import { historyShortcut, isTextEntry } from '../graph/shortcuts'
+import { FieldsEditor } from './settings/FieldsEditor'
+import { JourneyNodeCard, type CardData } from './JourneyNodeCard'
+import { NodePanel } from './NodePanel'
+import { NODE_TYPE_MIME, Palette } from './Palette'
+import { ProblemsList } from './ProblemsList'
+import { SaveDialog } from './SaveDialog'
+import { useLeaveWarning } from './useLeaveWarning'
+import { useRunCounts } from './useRunCounts'
+import { useValidation } from './useValidation'
+import './workflow.css'
+
+const NODE_TYPES: NodeTypes = Object.fromEntries(
+  ['start', 'call', 'sms', 'time_delay', 'wait_until', 'branch', 'end'].map((type) => [type, JourneyNodeCard]),
+)
+// Used before React Flow has measured a node, to centre a dropped node on the pointer.
+const NODE_SIZE = { width: 220, height: 90 }
+
+interface EditorProps {
+  journey: Journey
+  registry: Registry
+  readOnly: boolean
+  onSaved: () => void
+}
+
+type Panel = 'node' | 'fields' | null
+
+/** Returns the document with every node placed, as the canvas shows it. */
+function placed(document: JourneyDocument): JourneyDocument {
+  const { nodes, edges } = toFlow(document)
+  return fromFlow(document, nodes, edges)
+}
+
+export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorProps) {
+  const flow = useReactFlow<FlowNode, FlowEdge>()
+  const [history, setHistory] = useState<History<JourneyDocument>>(() => createHistory(placed(journey.document)))
+  const [baseline, setBaseline] = useState(() => JSON.stringify(placed(journey.document)))
+  const [selectedId, setSelectedId] = useState<string | null>(null)
+  const [selectedEdgeId, setSelectedEdgeId] = useState<string | null>(null)
+  const [panel, setPanel] = useState<Panel>(null)
+  const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({})
+  const [saving, setSaving] = useState(false)
+  const [notice, setNotice] = useState<string>()
+  const canvasRef = useRef<HTMLDivElement>(null)
+
+  const document = history.present
+  const dirty = useMemo(() => JSON.stringify(document) !== baseline, [document, baseline])
+  const validation = useValidation(document)
+  const placedProblems = useMemo(() => placeProblems(document, validation.problems), [document, validation.problems])
+  const counts = useRunCounts(journey.id)
+  useLeaveWarning(dirty)
+
+  const change = useCallback(
+    (update: (current: JourneyDocument) => JourneyDocument, key?: string) => {
+      if (readOnly) return
+      setHistory((current) => record(current, update(current.present), key))
+      setNotice(undefined)
+    },
+    [readOnly],
+  )
+
+  // --- Canvas elements, drawn from the document ---
+
+  const flowElements = useMemo(() => toFlow(document), [document])
+  const nodes = useMemo<FlowNode[]>(
+    () =>
+      flowElements.nodes.map((node) => {
+        const data: CardData = {
+          node: node.data.node,
+          problems: placedProblems.byNode.get(node.id)?.length ?? 0,
+          onNow: counts.onNow ? (counts.onNow.get(node.id) ?? 0) : undefined,
+        }
+        return { ...node, data, selected: node.id === selectedId, measured: measured[node.id], draggable: !readOnly }
+      }),
+    [flowElements, placedProblems, counts.onNow, selectedId, measured, readOnly],
+  )
+  const edges = useMemo<FlowEdge[]>(
+    () => flowElements.edges.map((edge) => ({ ...edge, selected: edge.id === selectedEdgeId, deletable: !readOnly })),
+    [flowElements, selectedEdgeId, readOnly],
+  )
+
+  const selectNode = useCallback((nodeId: string | null) => {
+    setSelectedId(nodeId)
+    setSelectedEdgeId(null)
+    setPanel(nodeId ? 'node' : null)
+  }, [])
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      for (const item of changes) {
+        if (item.type === 'dimensions' && item.dimensions) {
+          const size = item.dimensions
+          setMeasured((current) => ({ ...current, [item.id]: { width: size.width, height: size.height } }))
+        } else if (item.type === 'position' && item.position) {
+          const position = item.position
+          change((current) => moveNode(current, item.id, position), `move:${item.id}`)
+        } else if (item.type === 'select') {
+          if (item.selected) selectNode(item.id)
+          else setSelectedId((current) => (current === item.id ? null : current))
+        }
+      }
+    },
+    [change, selectNode],
+  )
+
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    for (const item of changes) {
+      if (item.type !== 'select') continue
+      if (item.selected) setSelectedEdgeId(item.id)
+      else setSelectedEdgeId((current) => (current === item.id ? null : current))
+    }
+  }, [])
+
+  const onConnect = useCallback(
+    (connection: Connection) => {
+      if (!connection.sourceHandle) return
+      change((current) => connect(current, connection.source, connection.sourceHandle as string, connection.target))
+    },
+    [change],
+  )
+
+  const onReconnect = useCallback(
+    (old: FlowEdge, connection: Connection) => {
+      if (!connection.sourceHandle) return
+      change((current) => {
+        const detached = disconnect(current, old.source, old.sourceHandle ?? '')
+        return connect(detached, connection.source, connection.sourceHandle as string, connection.target)
+      })
+    },
+    [change],
+  )
+
+  const isValidConnection = useCallback(
+    (connection: Connection | FlowEdge) => canConnect(document, connection.source, connection.target),
+    [document],
+  )
+
+  const onBeforeDelete: OnBeforeDelete<FlowNode, FlowEdge> = useCallback(
+    async ({ nodes: doomed, edges: cut }) => {
+      if (readOnly) return false
+      return { nodes: doomed.filter((node) => node.type !== 'start'), edges: cut }
+    },
+    [readOnly],
+  )
+
+  const onDelete: OnDelete<FlowNode, FlowEdge> = useCallback(
+    ({ nodes: doomed, edges: cut }) => {
+      const gone = new Set(doomed.map((node) => node.id))
+      change((current) => {
+        let next = current
+        for (const node of doomed) next = deleteNode(next, node.id, { reconnect: true })
+        for (const edge of cut) {
+          if (!gone.has(edge.source) && !gone.has(edge.target)) next = disconnect(next, edge.source, edge.sourceHandle ?? '')
+        }
+        return next
+      })
+      if (selectedId && gone.has(selectedId)) selectNode(null)
+      setSelectedEdgeId(null)
+    },
+    [change, selectedId, selectNode],
+  )
+
+  const deleteSelected = useCallback(() => {
+    if (!selectedId) return
+    change((current) => deleteNode(current, selectedId, { reconnect: true }))
+    selectNode(null)
+  }, [change, selectedId, selectNode])
+
+  // --- Adding nodes ---
+
+  const centreOn = useCallback(
+    (node: JourneyNode) => {
+      const size = measured[node.id] ?? NODE_SIZE
+      const position = node.position ?? { x: 0, y: 0 }
+      void flow.setCenter(position.x + size.width / 2, position.y + size.height / 2, { zoom: flow.getZoom(), duration: 300 })
+    },
+    [flow, measured],
+  )
+
+  const edgeAt = useCallback(
+    (clientX: number, clientY: number, point: Position): FlowEdge | undefined => {
+      const hit = window.document
+        .elementsFromPoint(clientX, clientY)
+        .map((element) => element.closest('.react-flow__edge'))
+        .find((element) => element?.getAttribute('data-id'))
+      const hitId = hit?.getAttribute('data-id')
+      if (hitId) return edges.find((edge) => edge.id === hitId)
+
+      const centres = new Map(
+        nodes.map((node) => {
+          const size = measured[node.id] ?? NODE_SIZE
+          return [node.id, { x: node.position.x + size.width / 2, y: node.position.y + size.height / 2 }]
+        }),
+      )
+      const segments = edges.flatMap((edge) => {
+        const from = centres.get(edge.source)
+        const to = centres.get(edge.target)
+        return from && to ? [{ id: edge.id, from, to }] : []
+      })
+      const nearId = edgeNearPoint(point, segments, 16 / flow.getZoom())
+      return edges.find((edge) => edge.id === nearId)
+    },
+    [edges, nodes, measured, flow],
+  )
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(NODE_TYPE_MIME)) return
+    event.preventDefault()
+    event.dataTransfer.dropEffect = 'move'
+  }, [])
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(NODE_TYPE_MIME) as PlaceableType
+      if (!type || readOnly) return
+      event.preventDefault()
+
+      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
+      const corner = { x: point.x - NODE_SIZE.width / 2, y: point.y - NODE_SIZE.height / 2 }
+      const edge = edgeAt(event.clientX, event.clientY, point)
+      const node = newNode(document, type, registry, corner, edge?.source)
+      if (edge) change((current) => insertOnEdge(current, { source: edge.source, handle: edge.sourceHandle ?? '', target: edge.target }, node))
+      else change((current) => addNode(current, node))
+      selectNode(node.id)
+    },
+    [flow, edgeAt, document, registry, readOnly, change, selectNode],
+  )
+
+  const addFromPalette = useCallback(
+    (type: PlaceableType) => {
+      const after = selectedId ? document.nodes.find((node) => node.id === selectedId) : undefined
+      let position: Position
+      if (after?.position) {
+        const targetId = after.type === 'branch' ? targetOfHandle(document, after.id, 'default') : after.next
+        const target = document.nodes.find((node) => node.id === targetId)
+        const below = { x: after.position.x, y: after.position.y + 2 * NODE_SIZE.height }
+        const between = target?.position ? { x: (after.position.x + target.position.x) / 2 + COLUMN_WIDTH / 2, y: (after.position.y + target.position.y) / 2 } : below
+        position = between
+      } else {
+        const box = canvasRef.current?.getBoundingClientRect()
+        const centre = flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 0) / 2, y: (box?.top ?? 0) + (box?.height ?? 0) / 2 })
+        position = { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 }
+      }
+      const node = newNode(document, type, registry, position, after?.id)
+      change((current) => (after ? insertAfter(current, after.id, node) : addNode(current, node)))
+      selectNode(node.id)
+    },
+    [selectedId, document, registry, flow, change, selectNode],
+  )
+
+  // --- History and layout ---
+
+  const undoStep = useCallback(() => setHistory((current) => undo(current)), [])
+  const redoStep = useCallback(() => setHistory((current) => redo(current)), [])
+
+  useEffect(() => {
+    if (readOnly) return
+    const onKey = (event: KeyboardEvent) => {
+      if (isTextEntry(event.target as HTMLElement | null)) return
+      if (window.document.querySelector('dialog[open]')) return
+      const command = historyShortcut(event)
+      if (!command) return
+      event.preventDefault()
+      if (command === 'undo') undoStep()
+      else redoStep()
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [readOnly, undoStep, redoStep])
+
+  // A node that undo removed cannot stay selected.
+  useEffect(() => {
+    if (selectedId && !document.nodes.some((node) => node.id === selectedId)) selectNode(null)
+  }, [document, selectedId, selectNode])
+
+  const autoLayout = useCallback(() => {
+    change((current) => applyLayout(current))
+    window.setTimeout(() => void flow.fitView({ duration: 300 }), 50)
+  }, [change, flow])
+
+  // --- Problems, panels and save ---
+
+  const showProblem = useCallback(
+    (problem: Problem) => {
+      const nodeId = problemNodeId(document, problem)
+      const node = document.nodes.find((candidate) => candidate.id === nodeId)
+      if (node) {
+        selectNode(node.id)
+        centreOn(node)
+      } else if (isFieldProblem(problem)) {
+        selectNode(null)
+        setPanel('fields')
+      } else {
+        setNotice(problem.message)
+      }
+    },
+    [document, selectNode, centreOn],
+  )
+
+  const selected = selectedId ? document.nodes.find((node) => node.id === selectedId) : undefined
+
+  const onCanvasKeyDown = (event: ReactKeyboardEvent) => {
+    if ((event.key === 'Delete' || event.key === 'Backspace') && selected?.type === 'start' && !isTextEntry(event.target as HTMLElement)) {
+      setNotice('The Start node cannot be deleted: every journey begins there.')
+    }
+  }
+
+  const saved = (stored: Journey) => {
+    const normalised = placed(stored.document)
+    setHistory((current) => record(current, normalised))
+    setBaseline(JSON.stringify(normalised))
+    setSaving(false)
+    onSaved()
+  }
+
+  return (
+    <section className="workflow" aria-label="Workflow">
+      <div className="workflow-toolbar" role="toolbar" aria-label="Workflow tools">
+        {!readOnly && (
+          <>
+            <button type="button" onClick={undoStep} disabled={!canUndo(history)} title="Undo (Ctrl+Z)">
+              Undo
+            </button>
+            <button type="button" onClick={redoStep} disabled={!canRedo(history)} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">
+              Redo
+            </button>
+            <button type="button" onClick={autoLayout}>
+              Auto layout
+            </button>
+          </>
+        )}
+        <button type="button" aria-pressed={panel === 'fields'} onClick={() => setPanel(panel === 'fields' ? null : 'fields')}>
+          Data fields ({document.fields.length})
+        </button>
+        <label className="run-picker">
+          Show counts for run
+          <select
+            value={counts.runId ?? ''}
+            onChange={(event) => counts.setRunId(event.target.value ? Number(event.target.value) : undefined)}
+          >
+            <option value="">None</option>
+            {counts.runs.map((run) => (
+              <option key={run.id} value={run.id}>
+                {run.name} ({run.status})
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="toolbar-spacer" />
+        {readOnly ? (
+          <span className="badge">Read only</span>
+        ) : (
+          <>
+            <span className={`save-state${dirty ? ' is-dirty' : ''}`} role="status">
+              {dirty ? 'Unsaved changes' : `Saved · version ${journey.current_version}`}
+            </span>
+            <button type="button" className="primary" disabled={!dirty} onClick={() => setSaving(true)}>
+              Save…
+            </button>
+          </>
+        )}
+      </div>
+      {notice && (
+        <p className="workflow-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <ErrorNotice error={counts.runsError || counts.countsError} />
+      <div className="workflow-body">
+        <div className="workflow-side">
+          {!readOnly && <Palette onAdd={addFromPalette} hasSelection={Boolean(selected)} />}
+          <ProblemsList document={document} problems={validation.problems} checking={validation.checking} error={validation.error} onSelect={showProblem} />
+        </div>
+        <div className="workflow-canvas" ref={canvasRef} onKeyDown={onCanvasKeyDown}>
+          <ReactFlow<FlowNode, FlowEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            onReconnect={onReconnect}
+            isValidConnection={isValidConnection}
+            onBeforeDelete={onBeforeDelete}
+            onDelete={onDelete}
+            onDragOver={onDragOver}
+            onDrop={onDrop}
+            onPaneClick={() => selectNode(null)}
+            nodesConnectable={!readOnly}
+            nodesDraggable={!readOnly}
+            edgesReconnectable={!readOnly}
+            deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+            multiSelectionKeyCode={null}
+            selectionKeyCode={null}
+            fitView
+            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+            minZoom={0.2}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background gap={20} />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable ariaLabel="Overview of the whole workflow" />
+          </ReactFlow>
+        </div>
+        {panel === 'node' && selected && (
+          <NodePanel
+            key={selected.id}
+            node={selected}
+            document={document}
+            registry={registry}
+            problems={placedProblems.byNode.get(selected.id) ?? []}
+            readOnly={readOnly}
+            onChange={(node) => {
+              change((current) => replaceNode(current, selected.id, node), `node:${selected.id}`)
+              if (node.id !== selected.id) setSelectedId(node.id)
+            }}
+            onDelete={deleteSelected}
+            onClose={() => selectNode(null)}
+          />
+        )}
+        {panel === 'fields' && (
+          <aside className="side-panel" aria-labelledby="fields-panel-title">
+            <header className="side-panel-head">
+              <h2 id="fields-panel-title">Data fields</h2>
+              <button type="button" className="close" onClick={() => setPanel(null)} aria-label="Close the data fields panel">
+                ×
+              </button>
+            </header>
+            <FieldsEditor
+              fields={document.fields}
+              problems={validation.problems.filter(isFieldProblem)}
+              readOnly={readOnly}
+              onChange={(fields) => change((current) => ({ ...current, fields }), 'fields')}
+            />
+          </aside>
+        )}
+      </div>
+      {saving && (
+        <SaveDialog journeyId={journey.id} document={document} onSaved={saved} onProblems={validation.setProblems} onClose={() => setSaving(false)} />
+      )}
+    </section>
+  )
+}

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 from conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "runs.png"
 # Instant simulated calls and no calling window, so that runs move within seconds.
@@ -20,6 +21,7 @@ RECIPIENT_HEADER = [
     "calls_placed", "last_call_outcome", "talk_time_seconds", "sms_sent", "started_at", "finished_at",
     "phone_extension",
 ]
+VIEWER_PASSWORD = "viewer password for the runs tab"
 EVENT_HEADER = ["phone_number", "at", "node_id", "type", "detail"]
 
 
@@ -84,6 +86,58 @@ def _open_run(page: Page, journey_id: int, run_id: int) -> None:
 def _csv_rows(path: str) -> list[list[str]]:
     text = Path(path).read_text(encoding="utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
+
+
+def test_new_run_dialog(page: Page, server: Server) -> None:
+    journey_id = create_journey(server, _document("New run dialog"))
+    page.goto(f"/journeys/{journey_id}/runs")
+    page.get_by_role("button", name="New run").click()
+    dialog = page.get_by_role("dialog", name="New run")
+    dialog.get_by_label("Run name").fill("Evening wave")
+    dialog.get_by_label("Max concurrent calls").fill("0")
+    dialog.get_by_role("button", name="Create draft").click()
+
+    limit = dialog.get_by_label("Max concurrent calls")
+    expect(limit).to_have_attribute("aria-invalid", "true")
+    expect(dialog.get_by_role("alert")).to_contain_text("greater than or equal to 1")
+
+    limit.fill("3")
+    dialog.get_by_label("No calling window").check()
+    dialog.get_by_text("Advanced: simulator").click()
+    dialog.get_by_label("Latency (seconds)").fill("0")
+    dialog.get_by_label("Seed").fill("7")
+    dialog.get_by_role("button", name="Create draft").click()
+
+    expect(page).to_have_url(re.compile(rf"/journeys/{journey_id}/runs/\d+$"))
+    run_id = int(page.url.rsplit("/", 1)[1])
+    settings = _run(server, run_id)["settings"]
+    assert settings["calling_window"] is None
+    assert settings["max_concurrent_calls"] == 3
+    assert settings["default_timezone"] == "America/New_York"
+    assert settings["simulator"]["latency_seconds"] == 0
+    assert settings["simulator"]["seed"] == 7
+    expect(page.get_by_role("complementary", name="Runs of this journey")).to_contain_text("Evening wave")
+    expect(page.get_by_role("complementary", name="Runs of this journey")).to_contain_text("0 recipients")
+
+
+def test_viewer_sees_no_controls(browser: Browser, server: Server) -> None:
+    journey_id, run_id = _draft_run(server, "Viewer", recipients=2)
+    with server.api() as api:
+        created = api.post("/api/users", json={"email": "viewer@example.test", "role": "viewer", "password": VIEWER_PASSWORD})
+    assert created.status_code == 201, created.text
+    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 800}, timezone_id="America/New_York")
+    try:
+        signed_in = context.request.post("/api/session", data={"email": "viewer@example.test", "password": VIEWER_PASSWORD})
+        assert signed_in.ok, signed_in.text()
+        page = context.new_page()
+        _open_run(page, journey_id, run_id)
+
+        expect(page.get_by_role("row", name="Recipient +12025550101")).to_be_visible()
+        expect(page.get_by_role("group", name="Run controls")).to_have_count(0)
+        expect(page.get_by_role("button", name="New run")).to_have_count(0)
+        expect(page.get_by_role("link", name="Recipients CSV")).to_be_visible()
+    finally:
+        context.close()
 
 
 def test_import_wizard_errors(page: Page, server: Server) -> None:

@@ -95,7 +95,7 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
           </Field>
           <Field label="Max concurrent calls" error={err('max_concurrent_calls')}>
             {(props) => (
-              <input {...props} type="number" min={1} max={10000} value={form.maxConcurrentCalls} onChange={(e) => update({ maxConcurrentCalls: e.target.value })} />
+              <input {...props} type="number" value={form.maxConcurrentCalls} onChange={(e) => update({ maxConcurrentCalls: e.target.value })} />
             )}
           </Field>
         </div>
@@ -134,7 +134,7 @@ function SimulatorSettings({ form, update, error }: { form: RunForm; update: (ch
         <div className="outcome-grid">
           {CALL_OUTCOMES.map((outcome) => (
             <Field key={outcome} label={outcome.replace('_', ' ')}>
-              {(props) => <input {...props} type="number" min={0} step="any" value={form.outcomes[outcome]} onChange={(e) => setOutcome(outcome, e.target.value)} />}
+              {(props) => <input {...props} type="number" step="any" value={form.outcomes[outcome]} onChange={(e) => setOutcome(outcome, e.target.value)} />}
             </Field>
           ))}
         </div>
@@ -149,7 +149,7 @@ function SimulatorSettings({ form, update, error }: { form: RunForm; update: (ch
           {(props) => <input {...props} type="number" step={1} value={form.seed} onChange={(e) => update({ seed: e.target.value })} />}
         </Field>
         <Field label="Latency (seconds)" hint="Blank for realistic ring and talk times; 0 for instant." error={fieldError(error, 'latency_seconds')}>
-          {(props) => <input {...props} type="number" min={0} step="any" value={form.latencySeconds} onChange={(e) => update({ latencySeconds: e.target.value })} />}
+          {(props) => <input {...props} type="number" step="any" value={form.latencySeconds} onChange={(e) => update({ latencySeconds: e.target.value })} />}
         </Field>
       </div>
     </details>

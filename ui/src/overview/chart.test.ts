@@ -52,6 +52,12 @@ describe('barLayout', () => {
     expect(layout.x(3)).toBe(310)
   })
 
+  it('caps the bar width and centres the bar in its slot', () => {
+    const layout = barLayout(1, 900, 60)
+    expect(layout.barWidth).toBe(60)
+    expect(layout.x(0)).toBe(420)
+  })
+
   it('drops the gap when bars are thin', () => {
     const layout = barLayout(500, 1000)
     expect(layout.barWidth).toBe(2)

@@ -58,11 +58,16 @@ export interface BarLayout {
   x: (index: number) => number
 }
 
-/** Spreads `count` bars across `width`, with a gap of a fifth of a slot between bars once they are 3 units wide or more. */
-export function barLayout(count: number, width: number): BarLayout {
+/**
+ * Spreads `count` bars across `width`, with a gap of a fifth of a slot between bars
+ * once they are 3 units wide or more. A bar is at most `maxBarWidth` wide, centred in
+ * its slot, so that a few buckets do not draw slabs.
+ */
+export function barLayout(count: number, width: number, maxBarWidth = Infinity): BarLayout {
   const slot = count > 0 ? width / count : width
   const gap = slot >= 3 ? slot * 0.2 : 0
-  return { slot, barWidth: slot - gap, x: (index) => index * slot + gap / 2 }
+  const barWidth = Math.min(slot - gap, maxBarWidth)
+  return { slot, barWidth, x: (index) => index * slot + (slot - barWidth) / 2 }
 }
 
 /** Maps a number of calls to a height in the chart's units, with the scale's max at `height`. */

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
+from typing import Any, NamedTuple
 
 from journeys.domain.document import DataField
 from journeys.domain.phones import InvalidPhoneError, Phone, parse_phone
+from journeys.domain.text import NUL, control_character_problem
 from journeys.domain.values import (
     TIMEZONE_FIELD,
     ConversionOptions,
     InvalidValueError,
     convert_value,
 )
-from journeys.domain.text import NUL, control_character_problem
 from journeys.errors import ImportFileError
 from journeys.importer.mapping import EXTENSION_COLUMN, PHONE_FIELD, ColumnMapping
 from journeys.importer.records import Record
 from journeys.importer.report import RowError
+from journeys.storage.jsoncolumns import dump_json
 
 # The widths of the recipients table's `timezones` and `search_text` columns.
 MAX_TIMEZONES_LENGTH = 400
@@ -48,6 +48,24 @@ class Candidate:
     search_text: str
 
 
+class ImportRow(NamedTuple):
+    """A row that converted cleanly, as the import stores it: `data` is JSON text.
+
+    The fields are in the order of storage.imports.IMPORTED_COLUMNS.
+    """
+
+    line: int
+    phone_number: str
+    phone_extension: str | None
+    data: str
+    timezones: str | None
+    search_text: str
+
+
+# A chunk's result for one record: the row, its errors, or None for a blank record.
+ChunkResult = ImportRow | list[RowError] | None
+
+
 class RowConverter:
     """Converts records to candidates by the column mapping and the journey's fields."""
 
@@ -69,6 +87,7 @@ class RowConverter:
             *((field.name, column) for field, column in zip(self._fields, self._columns, strict=True)),
         ]
         self._read_columns = [(name, column) for name, column in named if column is not None]
+        self._width = len(mapping.headers)
 
     def convert(self, record: Record) -> Candidate | list[RowError]:
         """Return the record as a Candidate, or every error found in it.
@@ -76,13 +95,52 @@ class RowConverter:
         A row with a NUL character in a cell that is read gets only those
         errors and the extra-cells one, because its other cells are not checked.
         """
+        parts = self._convert_parts(record)
+        if isinstance(parts, list):
+            return parts
+        phone, extension, data, timezones = parts
+        return Candidate(
+            line=record.line,
+            cells=record.cells,
+            phone_number=phone.e164,
+            phone_extension=extension,
+            data=data,
+            timezones=timezones,
+            search_text=self._search_text(phone.e164, data),
+        )
+
+    def convert_chunk(self, records: Sequence[Record]) -> list[ChunkResult]:
+        """Convert records as `convert` does, for the import: None marks a blank record."""
+        results: list[ChunkResult] = []
+        for record in records:
+            if record.is_blank():
+                results.append(None)
+                continue
+            parts = self._convert_parts(record)
+            if isinstance(parts, list):
+                results.append(parts)
+                continue
+            phone, extension, data, timezones = parts
+            results.append(ImportRow(
+                record.line, phone.e164, extension, dump_json(data), timezones,
+                self._search_text(phone.e164, data),
+            ))
+        return results
+
+    def _convert_parts(
+        self, record: Record
+    ) -> tuple[Phone, str | None, dict[str, Any], str | None] | list[RowError]:
+        """Return the phone, extension, data and time zones of a record, or its errors."""
         errors: list[RowError] = []
-        extra = self._extra_cells_error(record)
-        if extra is not None:
-            errors.append(extra)
-        nul_errors = self._nul_errors(record)
-        if nul_errors:
-            return errors + nul_errors
+        if len(record.cells) > self._width:
+            extra = self._extra_cells_error(record)
+            if extra is not None:
+                errors.append(extra)
+        # Joining first is cheaper than a check per cell, and NUL is rare.
+        if NUL in "".join(record.cells):
+            nul_errors = self._nul_errors(record)
+            if nul_errors:
+                return errors + nul_errors
 
         phone = self._phone(record, errors)
         extension = self._extension(record, phone, errors)
@@ -96,15 +154,7 @@ class RowConverter:
 
         if timezone is not None:
             data[TIMEZONE_FIELD.name] = timezone
-        return Candidate(
-            line=record.line,
-            cells=record.cells,
-            phone_number=phone.e164,
-            phone_extension=extension,
-            data=data,
-            timezones=timezone or _zones_text(phone),
-            search_text=self._search_text(phone.e164, data),
-        )
+        return phone, extension, data, timezone or _zones_text(phone)
 
     def _cell(self, record: Record, column: int | None) -> str:
         if column is None or column >= len(record.cells):

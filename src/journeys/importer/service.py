@@ -1,10 +1,12 @@
 """Import of a CSV file of recipients into a run, in one transaction.
 
 The file is decoded once to check its encoding, then read again record by
-record. Accepted rows are inserted in batches, with one COPY per batch on
-PostgreSQL and one executemany on SQLite, inside the import's transaction.
-Each batch's duplicate check is one query plus a set of that batch's
-numbers, so memory stays flat however many rows the file has.
+record. Records are converted in chunks, by worker processes for large files
+(see `parallel`), and their results are taken in file order. Accepted rows are
+inserted in batches, with one COPY per batch on PostgreSQL and one
+executemany on SQLite, inside the import's transaction. Each batch's
+duplicate check is one query plus a set of that batch's numbers, so memory
+stays flat however many rows the file has.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from journeys.errors import ConflictError
 from journeys.importer.encoding import DetectedEncoding, detect_encoding
 from journeys.importer.mapping import EXTENSION_COLUMN, ColumnMapping, map_columns
 from journeys.importer.options import ImportOptions
-from journeys.importer.records import Table, read_table
+from journeys.importer.parallel import converted_records, worker_count
+from journeys.importer.records import Record, Table, read_table
 from journeys.importer.rejected import RejectedRows, open_rejected_rows
 from journeys.importer.report import ALREADY_IN_RUN, Duplicate, ImportReport, RowError
-from journeys.importer.rows import Candidate, RowConverter
+from journeys.importer.rows import ImportRow, RowConverter
 from journeys.importer.source import SourceFile, open_source
 from journeys.storage import imports as import_queries
 from journeys.storage import journeys as journey_queries
@@ -130,7 +133,8 @@ def _import_in_transaction(
 
         rejected.write_header(table.headers)
         batches = _Batches(conn, target, report, rejected, now)
-        batches.read(table, converter, lambda: _report_progress(progress, file))
+        workers = worker_count(file.size)
+        batches.read(table, converter, workers, lambda: _report_progress(progress, file))
     finally:
         # Detach so that closing the wrapper never closes the caller's stream.
         text.detach()
@@ -181,7 +185,7 @@ def _report_progress(progress: Progress | None, file: SourceFile) -> None:
 
 
 class _Batches:
-    """Converts records, checks duplicates per batch and inserts accepted rows."""
+    """Takes converted records in order, checks duplicates per batch and inserts accepted rows."""
 
     def __init__(
         self,
@@ -195,23 +199,24 @@ class _Batches:
         self._target = target
         self._report = report
         self._rejected = rejected
-        self._now = now
+        self._shared = _shared_values(target, now)
         # Rows of this run with a higher id were inserted by this import, so a
         # duplicate of one of them names its line rather than an earlier import.
         self._last_earlier_id = import_queries.last_recipient_id(conn, target.run_id)
 
-    def read(self, table: Table, converter: RowConverter, on_batch: Callable[[], None]) -> None:
+    def read(
+        self, table: Table, converter: RowConverter, workers: int, on_batch: Callable[[], None]
+    ) -> None:
         """Read every record of the table, storing accepted rows batch by batch."""
-        batch: list[Candidate] = []
-        for record in table.records:
-            if record.is_blank():
+        batch: list[tuple[Record, ImportRow]] = []
+        for record, result in converted_records(table.records, converter, workers):
+            if result is None:
                 self._report.blank_rows += 1
                 continue
 
             self._report.rows += 1
-            result = converter.convert(record)
-            if isinstance(result, Candidate):
-                batch.append(result)
+            if isinstance(result, ImportRow):
+                batch.append((record, result))
             else:
                 self._reject(record.line, record.cells, result)
 
@@ -227,21 +232,21 @@ class _Batches:
         reasons = [f"{error.column or 'row'}: {error.reason}" for error in errors]
         self._rejected.write(line, cells, reasons)
 
-    def _store(self, batch: list[Candidate]) -> None:
+    def _store(self, batch: list[tuple[Record, ImportRow]]) -> None:
         existing = import_queries.existing_phones(
-            self._conn, self._target.run_id, {candidate.phone_number for candidate in batch}
+            self._conn, self._target.run_id, {row.phone_number for _, row in batch}
         )
         kept_lines: dict[str, int] = {}
-        rows: list[dict[str, Any]] = []
-        for candidate in batch:
-            duplicate_of = self._duplicate_of(candidate.phone_number, existing, kept_lines)
+        rows: list[ImportRow] = []
+        for record, row in batch:
+            duplicate_of = self._duplicate_of(row.phone_number, existing, kept_lines)
             if duplicate_of is not None:
-                self._add_duplicate(candidate, duplicate_of)
+                self._add_duplicate(record, row, duplicate_of)
                 continue
-            kept_lines[candidate.phone_number] = candidate.line
-            rows.append(self._recipient_values(candidate))
+            kept_lines[row.phone_number] = row.line
+            rows.append(row)
 
-        import_queries.insert_recipients(self._conn, rows)
+        import_queries.insert_imported(self._conn, rows, self._shared)
         self._report.accepted += len(rows)
 
     def _duplicate_of(
@@ -260,32 +265,28 @@ class _Batches:
         return ALREADY_IN_RUN
 
     def _add_duplicate(
-        self, candidate: Candidate, duplicate_of: int | Literal["already in the run"]
+        self, record: Record, row: ImportRow, duplicate_of: int | Literal["already in the run"]
     ) -> None:
-        self._report.add_duplicate(Duplicate(candidate.line, candidate.phone_number, duplicate_of))
+        self._report.add_duplicate(Duplicate(row.line, row.phone_number, duplicate_of))
         where = f"duplicate of line {duplicate_of}" if isinstance(duplicate_of, int) else duplicate_of
-        self._rejected.write(candidate.line, candidate.cells, [f"phone_number: {where}"])
+        self._rejected.write(record.line, record.cells, [f"phone_number: {where}"])
 
-    def _recipient_values(self, candidate: Candidate) -> dict[str, Any]:
-        active = self._target.status == "active"
-        return {
-            "run_id": self._target.run_id,
-            "line": candidate.line,
-            "phone_number": candidate.phone_number,
-            "phone_extension": candidate.phone_extension,
-            "data": candidate.data,
-            "timezones": candidate.timezones,
-            "search_text": candidate.search_text,
-            "status": self._target.status,
-            "current_node": self._target.start_node,
-            "phase": "enter",
-            "next_at": self._now if active else None,
-            "started_at": self._now if active else None,
-            "steps": 0,
-            "outputs": {},
-            "calls_placed": 0,
-            "calls_answered": 0,
-            "sms_sent": 0,
-            "talk_time_seconds": 0,
-            "updated_at": self._now,
-        }
+
+def _shared_values(target: _Target, now: datetime) -> dict[str, Any]:
+    """Return the column values that every recipient of the import starts with."""
+    active = target.status == "active"
+    return {
+        "run_id": target.run_id,
+        "status": target.status,
+        "current_node": target.start_node,
+        "phase": "enter",
+        "next_at": now if active else None,
+        "started_at": now if active else None,
+        "steps": 0,
+        "outputs": {},
+        "calls_placed": 0,
+        "calls_answered": 0,
+        "sms_sent": 0,
+        "talk_time_seconds": 0,
+        "updated_at": now,
+    }

@@ -37,13 +37,19 @@ def _document(name: str) -> dict[str, Any]:
 
 
 def _started_run(
-    server: Server, journey_id: int, name: str, phones: list[str], script: dict[str, list[str]] | None = None
+    server: Server,
+    journey_id: int,
+    name: str,
+    phones: list[str],
+    script: dict[str, list[str]] | None = None,
+    latency_seconds: float = 0,
 ) -> int:
     """Create a fast run of the journey, import `phones` from a CSV and start it; return its id.
 
     `script` maps a phone number to the outcomes of its calls, as the simulator settings take it.
     """
-    settings = {**FAST_SETTINGS, "simulator": {**FAST_SETTINGS["simulator"], "script": script or {}}}
+    simulator = {"latency_seconds": latency_seconds, "script": script or {}}
+    settings = {**FAST_SETTINGS, "simulator": simulator}
     with server.api() as api:
         created = api.post(f"/api/journeys/{journey_id}/runs", json={"name": name, "settings": settings})
         assert created.status_code == 201, created.text
@@ -133,6 +139,20 @@ def test_overview_follows_runs(page: Page, server: Server) -> None:
     if os.environ.get("JOURNEYS_SCREENSHOTS") == "1":
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
+
+
+def test_overview_live_while_running(page: Page, server: Server) -> None:
+    journey_id = create_journey(server, _document("Overview live"))
+    # Each simulated call lasts 5 s of wall time, so the page sees the run running.
+    run_id = _started_run(server, journey_id, "Slow wave", ["+15035550701", "+15035550702"], latency_seconds=5)
+
+    page.goto(f"/journeys/{journey_id}/overview/{run_id}")
+    expect(page.get_by_text("Live", exact=True)).to_be_visible()
+    _wait_until_finished(server, run_id)
+
+    expect(page.get_by_text("Live", exact=True)).to_have_count(0, timeout=FIGURES_TIMEOUT_MS)
+    _expect_figures(page, _stats(server, journey_id, run_id))
+    expect(page.locator(".funnel-counts").nth(2)).to_have_text("2 entered · 0 on now · 2 left")
 
 
 def test_overview_filters_by_run(page: Page, server: Server) -> None:

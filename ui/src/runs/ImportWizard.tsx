@@ -41,7 +41,7 @@ async function sendImport(runId: number, form: FormData): Promise<ImportReport> 
   return (await response.json()) as ImportReport
 }
 
-/** The CSV import in four steps: upload, map columns, check the dry run's report, import. */
+/** Import a CSV in four steps: upload, map columns, check the dry run's report, import. */
 export function ImportWizard({ runId, onClose, onImported }: { runId: number; onClose: () => void; onImported: () => void }) {
   const [step, setStep] = useState<Step>('upload')
   const [file, setFile] = useState<File>()
@@ -441,7 +441,7 @@ function ReportView({ report }: { report: ImportReport }) {
   )
 }
 
-/** An object URL for text, revoked when the text changes or the component goes. */
+/** Create an object URL for text and revoke it when the text changes or the component unmounts. */
 function useObjectUrl(text: string | undefined): string | undefined {
   const [url, setUrl] = useState<string>()
   useEffect(() => {

@@ -17,7 +17,7 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
   const zones = useMemo(() => timeZoneList([form.timezone]), [form.timezone])
 
   const update = (change: Partial<RunForm>) => setForm((current) => ({ ...current, ...change }))
-  const err = (field: string) => fieldError(error, field)
+  const errorFor = (field: string) => fieldError(error, field)
 
   async function create(event: FormEvent) {
     event.preventDefault()
@@ -51,7 +51,7 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
       }
     >
       <form id={FORM_ID} onSubmit={create} className="new-run-form">
-        <Field label="Run name" error={err('name')}>
+        <Field label="Run name" error={errorFor('name')}>
           {(props) => <input {...props} value={form.name} onChange={(e) => update({ name: e.target.value })} maxLength={200} autoFocus required />}
         </Field>
 
@@ -76,15 +76,15 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
               <small className="hint">In each recipient's local time.</small>
             </>
           )}
-          {err('calling_window') && (
+          {errorFor('calling_window') && (
             <p className="field-error" role="alert">
-              {err('calling_window')}
+              {errorFor('calling_window')}
             </p>
           )}
         </fieldset>
 
         <div className="field-row">
-          <Field label="Default time zone" hint="For numbers whose zone is unknown or ambiguous." error={err('default_timezone')}>
+          <Field label="Default time zone" hint="For numbers whose zone is unknown or ambiguous." error={errorFor('default_timezone')}>
             {(props) => (
               <select {...props} value={form.timezone} onChange={(e) => update({ timezone: e.target.value })}>
                 {zones.map((zone) => (
@@ -93,14 +93,14 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
               </select>
             )}
           </Field>
-          <Field label="Max concurrent calls" error={err('max_concurrent_calls')}>
+          <Field label="Max concurrent calls" error={errorFor('max_concurrent_calls')}>
             {(props) => (
               <input {...props} type="number" value={form.maxConcurrentCalls} onChange={(e) => update({ maxConcurrentCalls: e.target.value })} />
             )}
           </Field>
         </div>
 
-        <Field label="Provider" error={err('provider')}>
+        <Field label="Provider" error={errorFor('provider')}>
           {(props) => (
             <select {...props} value={form.provider} onChange={(e) => update({ provider: e.target.value as Provider })}>
               {PROVIDERS.map((provider) => (
@@ -111,7 +111,7 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
         </Field>
 
         {form.provider === 'simulator' && <SimulatorSettings form={form} update={update} error={error} />}
-        {!(err('name') || err('calling_window') || err('default_timezone') || err('max_concurrent_calls') || err('provider') || simulatorError(error)) && (
+        {!(errorFor('name') || errorFor('calling_window') || errorFor('default_timezone') || errorFor('max_concurrent_calls') || errorFor('provider') || simulatorError(error)) && (
           <ErrorNotice error={error} />
         )}
       </form>

@@ -19,7 +19,7 @@ function show(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
 }
 
-/** A side panel with one recipient's data, state and event timeline; Escape closes it. */
+/** Show one recipient's data, state and event timeline in a side panel that Escape closes. */
 export function RecipientDrawer({ recipientId, live, onClose }: { recipientId: number; live: boolean; onClose: () => void }) {
   const recipient = useAsync(() => getJson<Recipient>(`/api/recipients/${recipientId}`), [recipientId])
   usePolling(recipient.reload, REFRESH_MS, live)

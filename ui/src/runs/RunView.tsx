@@ -17,6 +17,8 @@ import { StatusBadge } from './StatusBadge'
 
 const RUN_REFRESH_MS = 2500
 
+const BUTTON_CLASSES: Partial<Record<RunControl, string>> = { start: 'primary', cancel: 'danger', delete: 'danger' }
+
 type Command = 'start' | 'unschedule' | 'pause' | 'resume' | 'cancel'
 type Asking = 'schedule' | 'cancel' | 'delete' | undefined
 
@@ -97,7 +99,7 @@ export function RunView({ journey, runId, onChanged }: { journey: Journey; runId
               <button
                 key={control}
                 type="button"
-                className={control === 'start' ? 'primary' : control === 'cancel' || control === 'delete' ? 'danger' : undefined}
+                className={BUTTON_CLASSES[control]}
                 onClick={() => onControl(control)}
                 disabled={busy}
               >

@@ -7,7 +7,10 @@ import { browserTimeZone, proposedStart, scheduleBody, timeZoneList } from './sc
 
 const FORM_ID = 'schedule-form'
 
-/** The message to show under the time: the API's sentence on `at`, or one that names no field (a skipped local time, a time in the past). */
+/**
+ * Return the message for the time field: the API's sentence on `at`, or a sentence that
+ * names no field, such as a skipped local time or a time in the past.
+ */
 function timeError(error: unknown): string | undefined {
   if (!(error instanceof ApiError)) return undefined
   return error.forField('at') ?? (error.errors.length === 0 && error.status !== 0 ? error.message : undefined)

@@ -1,6 +1,6 @@
 // Which lifecycle commands a run offers in each status. The API enforces the same
-// transitions and answers 409 to any other; the table here keeps buttons that
-// would only fail out of sight.
+// transitions and returns 409 for any other, so this table hides buttons that
+// would only fail.
 
 export type RunStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed'
 
@@ -32,7 +32,7 @@ export function allowedControls(status: string, context: ControlContext): RunCon
   return [...controls]
 }
 
-/** Whether the run can still change status by itself or by a command. */
+/** Return whether the run can still change status, by itself or by a command. */
 export function isLive(status: string): boolean {
   return status === 'scheduled' || status === 'running' || status === 'paused'
 }

@@ -23,7 +23,7 @@ export function hasPreviousPage(stack: CursorStack): boolean {
   return stack.length > 1
 }
 
-/** The 1-based number of the current page. */
+/** Return the 1-based number of the current page. */
 export function pageNumber(stack: CursorStack): number {
   return Math.max(stack.length, 1)
 }

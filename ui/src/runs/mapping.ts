@@ -14,7 +14,7 @@ export function mappingEntries(choices: Record<string, string>): string[] {
     .map(([column, field]) => `${column}=${field || IGNORE}`)
 }
 
-/** The fields chosen for more than one column, which the API would reject. */
+/** Return the fields chosen for more than one column, which the API would reject. */
 export function repeatedFields(choices: Record<string, string>): string[] {
   const seen = new Map<string, number>()
   for (const field of Object.values(choices)) {

@@ -1,8 +1,8 @@
-// How the recipients table shows a recipient.
+// Display helpers for the recipients table.
 
 import type { DataField } from '../api/types'
 
-/** The first non-empty value of a string field, in the journey's field order; else of any text value. */
+/** Return the first non-empty value of a string field in the journey's field order, else of any text value. */
 export function displayName(data: Record<string, unknown>, fields: DataField[]): string {
   for (const field of fields) {
     const value = data[field.name]

@@ -12,7 +12,7 @@ export interface Region {
   name: string
 }
 
-/** The offered regions sorted by name, each name falling back to its code. */
+/** Return the offered regions sorted by name; a region without a display name shows its code. */
 export function regionOptions(locale?: string): Region[] {
   let names: Intl.DisplayNames | undefined
   try {

@@ -24,7 +24,7 @@ export interface RunForm {
   latencySeconds: string
 }
 
-/** The form's starting values, which match the API's defaults except the zone. */
+/** Return the form's starting values, which match the API's defaults except the zone. */
 export function defaultRunForm(timezone: string): RunForm {
   return {
     name: '',
@@ -62,7 +62,7 @@ export function callingWindowText(form: RunForm): string | null {
   return `${formatDays(form.days)} ${form.start}-${form.end}`.trim()
 }
 
-/** A number when the text is one, else the trimmed text, which the API rejects with its reason. */
+/** Return the text as a number when it is one, else trimmed, so that the API rejects it with its reason. */
 export function numberOrText(text: string): number | string {
   const trimmed = text.trim()
   return trimmed !== '' && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed

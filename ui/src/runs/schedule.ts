@@ -11,7 +11,7 @@ export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 }
 
-/** Every IANA zone the browser knows, sorted, with UTC and any `extra` zones included. */
+/** Return every IANA zone the browser supports, sorted, with UTC and any `extra` zones included. */
 export function timeZoneList(extra: string[] = []): string[] {
   const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : []
   return [...new Set(['UTC', ...known, ...extra.filter(Boolean)])].sort()
@@ -36,7 +36,7 @@ export function wallTime(instant: Date, timezone: string): { date: string; time:
   return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` }
 }
 
-/** A proposed start: the first full hour at least one hour after `now`, as a wall time in `timezone`. */
+/** Propose a start: the first full hour at least one hour after `now`, as a wall time in `timezone`. */
 export function proposedStart(now: Date, timezone: string): { date: string; time: string } {
   const hour = 3_600_000
   const next = new Date(Math.ceil((now.getTime() + hour) / hour) * hour)
@@ -58,7 +58,7 @@ export function formatInZone(iso: string, timezone: string, locale?: string): st
   }).format(date)
 }
 
-/** The zone of a run's `schedule_local` ('2026-03-05 09:00 Asia/Tokyo'), or undefined. */
+/** Return the zone of a run's `schedule_local` ('2026-03-05 09:00 Asia/Tokyo'), or undefined. */
 export function scheduleZone(scheduleLocal: string | null | undefined): string | undefined {
   const zone = scheduleLocal?.trim().split(/\s+/)[2]
   return zone || undefined

@@ -48,6 +48,8 @@ SCRIPTS = [
     ["failed", "voicemail"],
     ["no_answer", "answered"],
 ]
+# Runs start off the hour and off the minute, so that bucket alignment shows.
+START = NOW + timedelta(minutes=7, seconds=13)
 
 
 def two_calls_journey() -> dict[str, Any]:
@@ -61,7 +63,7 @@ def add_run(engine: Engine, tmp_path: Path, journey_id: int, first_phone: int) -
     run_id = run_service.create_run(engine, journey_id, name=f"wave {first_phone}", settings=run_settings, now=NOW)
     csv_path = write_csv(tmp_path, [{"phone_number": number} for number in numbers], name=f"run-{run_id}.csv")
     import_recipients(engine, run_id, csv_path, options=ImportOptions(), now=NOW)
-    run_service.start_run(engine, run_id, now=NOW)
+    run_service.start_run(engine, run_id, now=START)
     return run_id
 
 
@@ -72,7 +74,7 @@ def finished(engine: Engine, tmp_path: Path) -> dict[str, int]:
     journey_id = journey_service.create_journey(engine, two_calls_journey(), now=NOW)
     first = add_run(engine, tmp_path, journey_id, 0)
     second = add_run(engine, tmp_path, journey_id, 50)
-    work = worker(engine, VirtualClock(NOW))
+    work = worker(engine, VirtualClock(START))
     work.run_until_finished(first)
     work.run_until_finished(second)
     return {"journey": journey_id, "first": first, "second": second}
@@ -118,7 +120,7 @@ def test_hour_buckets_match_actions(api: FastAPI, engine: Engine, finished: dict
     assert body["bucket"] == "hour"
     assert body["run_id"] is None
     origin = datetime.fromisoformat(body["series"][0]["start"])
-    assert origin == NOW.replace(minute=0)
+    assert origin == START.replace(minute=0, second=0)
     expected = expected_counts(engine, {finished["first"], finished["second"]}, 3600, origin)
     assert nonzero(body["series"]) == expected
     assert len(expected) >= 2, "the delay should put the second calls in a later hour"
@@ -129,6 +131,7 @@ def test_buckets_are_contiguous(api: FastAPI, finished: dict[str, int]) -> None:
         body = get(client, finished["journey"], bucket="minute").json()
 
     starts = [datetime.fromisoformat(point["start"]) for point in body["series"]]
+    assert starts[0] == START.replace(second=0)
     assert all(later - earlier == timedelta(minutes=1) for earlier, later in zip(starts, starts[1:], strict=False))
     assert datetime.fromisoformat(body["since"]) == starts[0]
     assert datetime.fromisoformat(body["until"]) == starts[-1] + timedelta(minutes=1)
@@ -205,6 +208,9 @@ def test_automatic_bucket_follows_range(api: FastAPI, finished: dict[str, int]) 
 
             assert body["bucket"] == bucket, span
             assert len(body["series"]) == count, span
+
+        # Without a range, the span from the first to the last call (about 2 hours) decides.
+        assert get(client, finished["journey"]).json()["bucket"] == "minute"
 
 
 def test_automatic_days_clip_long_range(api: FastAPI, finished: dict[str, int]) -> None:

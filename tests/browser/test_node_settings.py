@@ -214,3 +214,17 @@ def test_fields_editor_checks_names(page: Page, server: Server) -> None:
     assert fields[1]["type"] == "date"
     assert fields[1]["default"] == "2026-06-10"
     assert fields[1].get("required", False) is False
+
+
+def test_problems_shown_beside_settings(page: Page, server: Server) -> None:
+    journey_id = create_journey(server, _sms_document())
+    _open_node(page, journey_id, "text")
+
+    message = page.get_by_role("combobox", name="Message")
+    message.fill("Hello {{ nickname }}")
+    editor = page.locator(".template-editor")
+    expect(editor.get_by_role("alert")).to_contain_text("unknown field 'nickname'")
+    expect(message).to_have_attribute("aria-invalid", "true")
+
+    message.fill("Hello {{ customer_name }}")
+    expect(editor.get_by_role("alert")).to_have_count(0)

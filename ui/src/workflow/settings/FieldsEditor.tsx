@@ -48,8 +48,8 @@ export function FieldsEditor({ fields, problems, readOnly, onChange }: FieldsEdi
                 <code>{field.name}</code> <span className="badge">built-in</span>
               </td>
               <td data-label="Type">{field.type}</td>
-              <td data-label="Required">{field.required ? 'yes' : 'no'}</td>
-              <td className="hint" data-label="Default">{field.name === 'phone_number' ? 'from the CSV, in E.164' : 'from the number, unless given'}</td>
+              <td data-label="Required">{field.required ? 'required' : 'optional'}</td>
+              <td className="hint" data-label="Default">{field.name === 'phone_number' ? 'from the CSV, in E.164' : 'from the number unless given'}</td>
               <td />
               {!readOnly && <td />}
             </tr>
@@ -144,7 +144,7 @@ function FieldRow({ index, field, count, otherNames, problems, readOnly, onChang
         <Problems messages={choiceProblems} />
       </td>
       {!readOnly && (
-        <td data-label="Actions">
+        <td className="field-actions">
           <span className="row-actions">
             <button type="button" className="small" aria-label={`Move ${field.name || row} up`} disabled={index === 0} onClick={() => onMove(-1)}>
               ↑

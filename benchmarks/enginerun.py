@@ -40,7 +40,7 @@ from journeys.storage.stats import (
 CALLER = "+12025550100"
 TEXTER = "+12025550199"
 # The product caps a number's rate at 100 per second. 100,000 calls at that rate take
-# 1,000 s of virtual time, and pacing, not the engine, would set the pace; so the
+# 1,000 s of virtual time, so pacing, not the engine, would set the pace. The
 # benchmark registers its numbers through the storage layer at a rate that never binds.
 # The rate check still runs for every batch.
 SENDER_RATE_PER_SECOND = 1_000_000.0
@@ -76,7 +76,7 @@ def journey(delay_minutes: float) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RunCounts:
-    """What the database holds after a run: node visits and recipients by status."""
+    """The counts read back after a run: node visits and recipients by status."""
 
     steps: int
     by_status: dict[str, int]

@@ -1,7 +1,7 @@
 """Engine throughput: recipients through call → branch → time delay → SMS → end.
 
 A recipient step is one node visit, counted after the run as one `entered` event in
-the database; each recipient makes six (start, call, branch, delay, SMS, end). The
+the database. Each recipient makes six (start, call, branch, delay, SMS, end). The
 simulator answers at once (zero latency). One worker loop runs on a virtual clock
 that jumps to the next due time, so the one-hour delay costs no wall time; the time
 measured runs from the run's start to its completion, without setting up and importing.

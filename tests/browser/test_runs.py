@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
+import pytest
+from conftest import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    AGENT_NAME,
+    SENDER_NUMBER,
+    Server,
+    _free_port,
+    _journeys,
+    _wait_until_healthy,
+    create_journey,
+)
 from playwright.sync_api import Browser, Page, expect
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "runs.png"
@@ -21,6 +37,7 @@ RECIPIENT_HEADER = [
     "calls_placed", "last_call_outcome", "talk_time_seconds", "sms_sent", "started_at", "finished_at",
     "phone_extension",
 ]
+SMALL_UPLOAD_BYTES = 2000
 VIEWER_PASSWORD = "viewer password for the runs tab"
 EVENT_HEADER = ["phone_number", "at", "node_id", "type", "detail"]
 
@@ -292,3 +309,61 @@ def test_recipient_drawer_timeline(page: Page, server: Server) -> None:
 
     with server.api() as api:
         api.post(f"/api/runs/{run_id}/cancel")
+
+
+@pytest.fixture(scope="module")
+def small_upload_server(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A second `journeys serve` whose upload limit is SMALL_UPLOAD_BYTES; `server` first checks the build."""
+    work_dir = tmp_path_factory.mktemp("small-upload")
+    env = {
+        **os.environ,
+        "JOURNEYS_DATABASE_URL": f"sqlite:///{work_dir / 'journeys.db'}",
+        "JOURNEYS_PUBLIC_URL": "",
+        "JOURNEYS_MAX_UPLOAD_BYTES": str(SMALL_UPLOAD_BYTES),
+    }
+    env.pop("JOURNEYS_CONFIG", None)
+    _journeys(env, "db", "upgrade")
+    _journeys(env, "user", "create", ADMIN_EMAIL, "--role", "admin", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    _journeys(env, "number", "add", SENDER_NUMBER)
+    _journeys(env, "agent", "add", AGENT_NAME)
+    api_key = json.loads(_journeys(env, "apikey", "create", "--role", "admin", "--name", "small uploads", "--json"))["key"]
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env["JOURNEYS_PUBLIC_URL"] = url
+    log_path = work_dir / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "journeys.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_until_healthy(url, process, log_path)
+            yield Server(url=url, api_key=api_key, work_dir=work_dir)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def test_import_too_large_file(browser: Browser, small_upload_server: Server) -> None:
+    journey_id, run_id = _draft_run(small_upload_server, "Too large")
+    context = browser.new_context(base_url=small_upload_server.url, viewport={"width": 1280, "height": 800})
+    try:
+        signed_in = context.request.post("/api/session", data={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+        assert signed_in.ok, signed_in.text()
+        page = context.new_page()
+        _open_run(page, journey_id, run_id)
+        page.get_by_role("button", name="Import recipients…").click()
+
+        rows = "".join(f"{phone},Customer\n" for phone in _phones(200))
+        body = f"phone_number,customer_name\n{rows}".encode()
+        assert len(body) > SMALL_UPLOAD_BYTES
+        page.get_by_label("CSV file").set_input_files({"name": "large.csv", "mimeType": "text/csv", "buffer": body})
+
+        wizard = page.get_by_role("region", name="Import recipients")
+        expect(wizard.get_by_role("alert")).to_contain_text(f"larger than the limit of {SMALL_UPLOAD_BYTES:,} bytes")
+        expect(wizard.get_by_label("CSV file")).to_be_visible()
+    finally:
+        context.close()

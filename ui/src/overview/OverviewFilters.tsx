@@ -1,7 +1,7 @@
 import { Field } from '../components/Field'
 import { fieldError } from '../components/ErrorNotice'
 import type { RunListItem } from '../runs/runTypes'
-import { bucketChoices } from './buckets'
+import { allowedBucket, bucketChoices } from './buckets'
 import { rangeQuery, type DateRange, type RangeQuery } from './dateRange'
 import type { Bucket } from './types'
 
@@ -59,7 +59,7 @@ export function OverviewFilters(props: OverviewFiltersProps) {
       </Field>
       <Field label="Chart bars" error={fieldError(props.error, 'bucket')}>
         {(control) => (
-          <select {...control} value={props.bucket} onChange={(event) => props.onBucket(event.target.value as Bucket | '')}>
+          <select {...control} value={allowedBucket(props.bucket, props.applied)} onChange={(event) => props.onBucket(event.target.value as Bucket | '')}>
             {bucketChoices(props.applied).map((choice) => (
               <option key={choice.value} value={choice.value} disabled={Boolean(choice.disabledReason)}>
                 {choice.label}

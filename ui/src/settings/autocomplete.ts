@@ -16,7 +16,7 @@ export interface OpenToken {
 }
 
 const MAX_SUGGESTIONS = 30
-// What may stand between `{{` and the caret while the first name of an expression is typed.
+// The text between `{{` and the caret while the first name of an expression is typed.
 const TYPING_NAME = /^\s*([A-Za-z0-9_.[\]'-]*)$/
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 

@@ -25,9 +25,9 @@ export function emptyComparison(subject = ''): Comparison {
 }
 
 /**
- * Returns `condition` turned into `kind`, keeping what it can: a comparison becomes
- * the only part of a new group, a group keeps its parts when it switches between
- * `all` and `any`, and a group turned back into a comparison keeps its first comparison.
+ * Returns `condition` turned into `kind`, keeping what it can. A comparison becomes
+ * the only part of a new group, and a group keeps its parts when it switches between
+ * `all` and `any`. A group turned back into a comparison keeps its first comparison.
  */
 export function convertCondition(condition: Condition, kind: ConditionKind, subject = ''): Condition {
   const current = conditionKind(condition)

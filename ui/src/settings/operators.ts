@@ -82,7 +82,7 @@ export function isOperator(op: string): op is Operator {
   return (OPERATORS as readonly string[]).includes(op)
 }
 
-/** How the value of a comparison is entered. */
+/** The kind of box in which a comparison's value is entered. */
 export type ValueInput = 'none' | 'choice' | 'choices' | 'number' | 'numbers' | 'list' | 'moment' | 'text'
 
 /** Picks the value input for `op` on `subject`: choices where the values are known, a typed box otherwise. */
@@ -91,7 +91,10 @@ export function valueInputFor(op: string, subject: Subject | undefined): ValueIn
 
   const choices = subject?.choices
   const numeric = subject?.type === 'number' || subject?.type === 'integer'
-  if (LIST.has(op)) return choices ? 'choices' : numeric ? 'numbers' : 'list'
+  if (LIST.has(op)) {
+    if (choices) return 'choices'
+    return numeric ? 'numbers' : 'list'
+  }
   if (MOMENT.has(op)) return 'moment'
   if (ORDERING.has(op)) return 'number'
   if (choices && (op === 'equals' || op === 'not_equals')) return 'choice'
@@ -134,6 +137,8 @@ export function listValue(text: string, numeric: boolean): unknown[] {
   return numeric ? items.map(numberValue) : items
 }
 
+/** Writes a comparison value as the comma-separated text of a list box. */
 export function listText(value: unknown): string {
-  return Array.isArray(value) ? value.map(String).join(', ') : value === undefined || value === null ? '' : String(value)
+  if (Array.isArray(value)) return value.map(String).join(', ')
+  return value === undefined || value === null ? '' : String(value)
 }

@@ -7,7 +7,7 @@ export function settingPath(problem: Problem): string {
   return (problem.path ?? '').replace(/^nodes\[\d+\]\.?/, '')
 }
 
-/** Whether `path` is `setting` itself or lies inside it. */
+/** Returns whether `path` is `setting` itself or lies inside it. */
 export function isWithin(path: string, setting: string): boolean {
   return path === setting || path.startsWith(`${setting}.`) || path.startsWith(`${setting}[`)
 }

@@ -1,4 +1,4 @@
-// What a condition or template at one node can read: the data fields, the outputs
+// The values a condition or template at one node can read: the data fields, the outputs
 // of the nodes a recipient may have passed, and the recipient's attributes. The
 // catalog mirrors `journeys.domain.outputs` on the server.
 import type { DataField, FieldType, JourneyDocument, JourneyNode, NodeType } from '../api/types'
@@ -117,9 +117,14 @@ function fieldSubject(field: DataField): Subject {
     name: `data.${field.name}`,
     group: 'Data fields',
     type: field.type ?? 'string',
-    choices: field.type === 'enum' ? field.choices : field.type === 'boolean' ? ['true', 'false'] : undefined,
+    choices: fieldChoices(field),
     description: builtin ? 'Built-in field' : `${field.type ?? 'string'} field`,
   }
+}
+
+function fieldChoices(field: DataField): string[] | undefined {
+  if (field.type === 'enum') return field.choices
+  return field.type === 'boolean' ? ['true', 'false'] : undefined
 }
 
 function branchLabels(node: JourneyNode): string[] {

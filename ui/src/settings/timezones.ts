@@ -16,7 +16,7 @@ export function browserTimeZone(): string {
 }
 
 function supportedZones(): string[] {
-  // NOTE: older browsers lack Intl.supportedValuesOf, so a short list stands in there.
+  // NOTE: older browsers lack Intl.supportedValuesOf, so they offer only this short list.
   const intl = Intl as typeof Intl & { supportedValuesOf?: (key: string) => string[] }
   return typeof intl.supportedValuesOf === 'function' ? intl.supportedValuesOf('timeZone') : FALLBACK_ZONES
 }

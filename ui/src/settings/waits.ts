@@ -53,7 +53,7 @@ export function localInputValue(at: unknown): string {
   return match ? `${match[1]}T${match[2]}` : ''
 }
 
-/** Whether an ISO datetime text carries a UTC offset or `Z`. */
+/** Returns whether an ISO datetime text carries a UTC offset or `Z`. */
 export function hasUtcOffset(at: unknown): boolean {
   return typeof at === 'string' && /(Z|[+-]\d{2}:?\d{2})$/i.test(at.trim())
 }

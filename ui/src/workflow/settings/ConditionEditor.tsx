@@ -8,7 +8,7 @@ import { ValueInput } from './ValueInput'
 
 interface ConditionEditorProps {
   condition: Condition
-  /** Where the condition sits, as validation problems name it, such as `cases[0].when`. */
+  /** The condition's path, as validation problems name it, such as `cases[0].when`. */
   path: string
   /** A name for screen readers, such as "Case 1 condition" or "Part 2". */
   name: string

@@ -18,8 +18,8 @@ export interface FieldsEditorProps {
  * The journey's data fields as a table: name, type, required, default and enum
  * choices, with the two built-in fields shown read-only above them.
  */
-// NOTE: renaming a field does not rename the templates and conditions that read it;
-// the next save lists each of those as an unknown name.
+// NOTE: renaming a field does not rename the templates and conditions that read it,
+// so validation then lists each of those as an unknown name.
 export function FieldsEditor({ fields, problems, readOnly, onChange }: FieldsEditorProps) {
   function change(index: number, field: DataField) {
     onChange(fields.map((found, i) => (i === index ? field : found)))

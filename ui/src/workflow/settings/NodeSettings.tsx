@@ -43,8 +43,8 @@ const SHOWN_SETTINGS: Record<NodeType, string[]> = {
 
 /**
  * The settings of one node, with its validation problems beside the controls. The
- * node's label and id belong to the panel around it; problems about them, or about
- * settings no control shows, are listed at the top.
+ * node's label and id belong to the panel around it. Problems about them, or about
+ * settings that no control shows, are listed at the top.
  */
 export function NodeSettings({ node, document, registry, problems, readOnly, onChange }: NodeSettingsProps) {
   const shown = ['label', ...(SHOWN_SETTINGS[node.type] ?? [])]

@@ -5,7 +5,7 @@ interface RegistrySelectProps {
   label: string
   value: unknown
   options: { value: string; label: string }[]
-  /** What to register, named in the warning, such as "sender number". */
+  /** The kind of entry, named in the warning, such as "sender number". */
   noun: string
   problems: string[]
   onChange: (value: string | undefined) => void

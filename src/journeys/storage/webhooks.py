@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from journeys.storage.schema import actions, agents, runs
+from journeys.storage.schema import actions, agents, callbacks, runs
 
 
 def agent_endpoints(conn: Connection, names: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -29,3 +29,14 @@ def find_action(conn: Connection, action_id: int) -> dict[str, Any] | None:
     )
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
+
+
+def count_logged_callbacks(conn: Connection, run_id: int) -> int:
+    """Count the callbacks logged for the actions of a run."""
+    query = (
+        select(func.count())
+        .select_from(callbacks)
+        .join(actions, actions.c.id == callbacks.c.action_id)
+        .where(actions.c.run_id == run_id)
+    )
+    return int(conn.execute(query).scalar_one())

@@ -9,16 +9,18 @@ retry until it gets a 2xx response.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from journeys.api import deps
 from journeys.api.metrics import CALLBACK_LATENCY
@@ -27,8 +29,8 @@ from journeys.api.rejections import RejectionLog, rejection_log
 from journeys.config import Settings
 from journeys.domain.jsonvalues import JsonValueError, parse_json
 from journeys.engine import callbacks
-from journeys.engine.catalog import Catalog
 from journeys.errors import NotFoundError
+from journeys.providers.base import ProviderReport
 from journeys.providers.signing import InvalidSignatureError, verify
 from journeys.providers.webhook_reports import report_for_action
 from journeys.storage import webhooks as queries
@@ -38,6 +40,8 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["webhooks"])
 
 ActionKind = Literal["call", "sms"]
+
+_BATCHER_LOCK = threading.Lock()
 
 
 class UnknownActionError(NotFoundError):
@@ -69,21 +73,51 @@ async def _receive(request: Request, action_id: int, kind: ActionKind) -> Callba
     try:
         # The signature covers the exact bytes, so the body is read raw, before any parsing.
         body = await request.body()
-        applied = await run_in_threadpool(
-            _apply, deps.engine(request), deps.catalog(request), deps.config(request),
-            action_id, kind, dict(request.headers), body, deps.now(request), rejection_log(request),
+        read_report = _report_reader(
+            deps.config(request), action_id, kind, dict(request.headers), body, deps.now(request), rejection_log(request),
         )
-        return CallbackAnswer(applied=applied)
+        future = _batcher(request).submit("webhook", read_report, now=deps.now(request))
+        return CallbackAnswer(applied=await asyncio.wrap_future(future))
     finally:
         # Rejected callbacks count too, since they take the server's time as well.
         CALLBACK_LATENCY.labels(provider="webhook").observe(time.perf_counter() - started)
 
 
-def _apply(
-    engine: Engine, catalog: Catalog, config: Settings, action_id: int, kind: ActionKind,
-    headers: dict[str, str], body: bytes, now: datetime, rejections: RejectionLog,
-) -> bool:
-    action, secret = _action_and_secret(engine, action_id, kind, config)
+def _batcher(request: Request) -> callbacks.CallbackBatcher:
+    """Return the app's callback batcher, made at its first callback."""
+    state = request.app.state
+    batcher = getattr(state, "agent_callback_batcher", None)
+    if batcher is None:
+        with _BATCHER_LOCK:
+            batcher = getattr(state, "agent_callback_batcher", None)
+            if batcher is None:
+                batcher = callbacks.CallbackBatcher(deps.engine(request), deps.catalog(request))
+                state.agent_callback_batcher = batcher
+    return batcher
+
+
+def _report_reader(
+    config: Settings, action_id: int, kind: ActionKind, headers: dict[str, str], body: bytes, now: datetime,
+    rejections: RejectionLog,
+) -> Callable[[Connection], ProviderReport]:
+    """Return the step that looks the action up, checks the signature and parses the body, on the batch's connection."""
+
+    def read_report(conn: Connection) -> ProviderReport:
+        action, secret = _action_and_secret(conn, action_id, kind, config)
+        _verify(action, secret, action_id, kind, headers, body, now, config, rejections)
+        try:
+            return report_for_action(action, _parse(body))
+        except ValidationError as exc:
+            errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+            raise RequestValidationError(errors) from exc
+
+    return read_report
+
+
+def _verify(
+    action: dict[str, Any], secret: str | None, action_id: int, kind: ActionKind, headers: dict[str, str],
+    body: bytes, now: datetime, config: Settings, rejections: RejectionLog,
+) -> None:
     ids = {"run_id": action["run_id"], "recipient_id": action["recipient_id"], "action_id": action_id}
     try:
         if secret is None:
@@ -96,26 +130,18 @@ def _apply(
         )
         raise
 
-    try:
-        report = report_for_action(action, _parse(body))
-    except ValidationError as exc:
-        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
-        raise RequestValidationError(errors) from exc
-    return callbacks.receive(engine, catalog, "webhook", report, now=now)
-
 
 def _action_and_secret(
-    engine: Engine, action_id: int, kind: ActionKind, config: Settings
+    conn: Connection, action_id: int, kind: ActionKind, config: Settings
 ) -> tuple[dict[str, Any], str | None]:
-    with engine.connect() as conn:
-        action = queries.find_action(conn, action_id)
-        if action is None or action["provider"] != "webhook" or action["kind"] != kind:
-            raise UnknownActionError(_unknown_message(action_id, kind, action))
-        if kind == "sms":
-            secret = config.webhook_sms_secret.get_secret_value() if config.webhook_sms_secret else None
-            return action, secret
-        agent = (action["request"] or {}).get("agent")
-        endpoint = queries.agent_endpoints(conn, [agent] if agent else []).get(agent or "")
+    action = queries.find_action(conn, action_id)
+    if action is None or action["provider"] != "webhook" or action["kind"] != kind:
+        raise UnknownActionError(_unknown_message(action_id, kind, action))
+    if kind == "sms":
+        secret = config.webhook_sms_secret.get_secret_value() if config.webhook_sms_secret else None
+        return action, secret
+    agent = (action["request"] or {}).get("agent")
+    endpoint = queries.agent_endpoints(conn, [agent] if agent else []).get(agent or "")
     return action, (endpoint or {}).get("webhook_secret") or None
 
 

@@ -23,7 +23,7 @@ export function disconnect(document: JourneyDocument, source: string, handle: st
   return mapNodes(document, (node) => (node.id === source ? withTarget(node, handle, undefined) : node))
 }
 
-/** Whether a connection from `source` to `target` may be drawn: Start takes no incoming edge, and no node leads to itself. */
+/** Checks that a connection from `source` to `target` may be drawn: Start takes no incoming edge, End has no outgoing one, and no node leads to itself. */
 export function canConnect(document: JourneyDocument, source: string, target: string): boolean {
   const targetNode = document.nodes.find((node) => node.id === target)
   const sourceNode = document.nodes.find((node) => node.id === source)

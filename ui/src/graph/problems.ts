@@ -8,8 +8,8 @@ export interface PlacedProblems {
 }
 
 /**
- * Assigns each problem to the node it names, or to the node whose index its path
- * gives (`nodes[2].agent`), when that node is in the document; the rest are general.
+ * Assigns each problem to the node it names, or else to the node at the index its
+ * path gives (`nodes[2].agent`). Problems on no node of the document are general.
  */
 export function placeProblems(document: JourneyDocument, problems: Problem[]): PlacedProblems {
   const ids = new Set(document.nodes.map((node) => node.id))
@@ -34,7 +34,7 @@ export function problemNodeId(document: JourneyDocument, problem: Problem): stri
   return match ? document.nodes[Number(match[1])]?.id : undefined
 }
 
-/** Whether a general problem concerns the data fields, so the fields panel should show it. */
+/** Checks whether a problem concerns the data fields, which the fields panel shows. */
 export function isFieldProblem(problem: Problem): boolean {
   return (problem.path ?? '').startsWith('fields')
 }

@@ -8,7 +8,7 @@ export interface KeyPress {
   altKey: boolean
 }
 
-/** Returns the history command a key press asks for: Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo (Cmd on macOS). */
+/** Returns the history command of a key press: Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo (Cmd on macOS). */
 export function historyShortcut(press: KeyPress): 'undo' | 'redo' | undefined {
   if (!(press.ctrlKey || press.metaKey) || press.altKey) return undefined
   const key = press.key.toLowerCase()
@@ -17,7 +17,7 @@ export function historyShortcut(press: KeyPress): 'undo' | 'redo' | undefined {
   return undefined
 }
 
-/** Whether keys pressed in `element` edit text there, so that the editor's shortcuts must leave them alone. */
+/** Checks whether keys pressed in `element` edit text there, so that the editor's shortcuts leave them alone. */
 export function isTextEntry(element: { tagName?: string; isContentEditable?: boolean } | null): boolean {
   if (!element) return false
   if (element.isContentEditable) return true

@@ -10,7 +10,7 @@ import { caseHandle, DEFAULT } from '../graph/targets'
 import { formatCount } from '../format'
 import { NodeIcon } from './icons'
 
-/** What the editor adds to a canvas node beyond its document node. */
+/** The data of a canvas node: its document node, its problem count and its live count. */
 export interface CardData extends Record<string, unknown> {
   node: JourneyNode
   problems: number

@@ -4,8 +4,10 @@
 import {
   Background,
   Controls,
+  MarkerType,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type EdgeChange,
@@ -42,6 +44,10 @@ const NODE_TYPES: NodeTypes = Object.fromEntries(
 )
 // Used before React Flow has measured a node, to centre a dropped node on the pointer.
 const NODE_SIZE = { width: 220, height: 90 }
+const FIT_VIEW = { padding: 0.1, maxZoom: 1 }
+const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } }
+// The width of .side-panel in workflow.css.
+const PANEL_WIDTH = 340
 
 interface EditorProps {
   journey: Journey
@@ -275,6 +281,28 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
     [selectedId, document, registry, flow, change, selectNode],
   )
 
+  // React Flow's own fitView prop can fire after the first node is measured and
+  // frame that node alone, so the editor fits once every node has its size.
+  const nodesInitialized = useNodesInitialized()
+  const fitted = useRef(false)
+  useEffect(() => {
+    if (!nodesInitialized || fitted.current) return
+    fitted.current = true
+    void flow.fitView(FIT_VIEW)
+  }, [nodesInitialized, flow])
+
+  // The side panel narrows the canvas from the right. Moving the view by half the
+  // panel's width keeps the middle of the canvas in the middle.
+  const panelOpen = panel !== null
+  const panelWasOpen = useRef(panelOpen)
+  useEffect(() => {
+    if (panelWasOpen.current === panelOpen) return
+    panelWasOpen.current = panelOpen
+    const viewport = flow.getViewport()
+    const shift = (panelOpen ? -PANEL_WIDTH : PANEL_WIDTH) / 2
+    void flow.setViewport({ ...viewport, x: viewport.x + shift })
+  }, [panelOpen, flow])
+
   // --- History and layout ---
 
   const undoStep = useCallback(() => setHistory((current) => undo(current)), [])
@@ -302,7 +330,7 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
 
   const autoLayout = useCallback(() => {
     change((current) => applyLayout(current))
-    window.setTimeout(() => void flow.fitView({ duration: 300 }), 50)
+    window.setTimeout(() => void flow.fitView({ ...FIT_VIEW, duration: 300 }), 50)
   }, [change, flow])
 
   // --- Problems, panels and save ---
@@ -403,6 +431,7 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
             nodes={nodes}
             edges={edges}
             nodeTypes={NODE_TYPES}
+            defaultEdgeOptions={EDGE_OPTIONS}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
@@ -419,8 +448,6 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
             deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
             multiSelectionKeyCode={null}
             selectionKeyCode={null}
-            fitView
-            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
             minZoom={0.2}
             proOptions={{ hideAttribution: true }}
           >

@@ -12,7 +12,7 @@ export interface Validation {
   setProblems: (problems: Problem[]) => void
 }
 
-/** Validates `document` on the server once edits pause for VALIDATION_DELAY_MS; answers to older documents are dropped. */
+/** Validates `document` on the server once edits pause for VALIDATION_DELAY_MS, and drops responses about older documents. */
 export function useValidation(document: JourneyDocument): Validation {
   const [problems, setProblems] = useState<Problem[]>([])
   const [checking, setChecking] = useState(true)

@@ -226,6 +226,48 @@ def test_undo_redo_and_start_kept(page: Page, server: Server) -> None:
     expect(page.locator('.react-flow__edge[data-id="call_1:next"]')).to_have_count(1)
 
 
+def test_keyboard_adds_after_selection(page: Page, server: Server) -> None:
+    journey_id = create_journey(server, _document("Keyboard only"))
+    _open(page, journey_id)
+
+    _node(page, "call_1").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("complementary", name="Call call_1")).to_be_visible()
+    _add(page, "Wait Until")
+    expect(_node(page, "wait_until_1")).to_be_visible()
+    expect(_node(page, "wait_until_1")).to_contain_text("Until Mon Tue Wed Thu Fri 09:00–17:00")
+    expect(page.locator('.react-flow__edge[data-id="call_1:next"]')).to_have_count(1)
+    expect(page.locator('.react-flow__edge[data-id="wait_until_1:next"]')).to_have_count(1)
+    _save(page)
+
+    saved = _saved_nodes(server, journey_id)
+    assert saved["call_1"]["next"] == "wait_until_1"
+    assert saved["wait_until_1"]["next"] == "done"
+    assert saved["wait_until_1"]["window"]["start"] == "09:00"
+
+
+def test_leaving_unsaved_changes_asks(page: Page, server: Server) -> None:
+    journey_id = create_journey(server, _document("Leave warning"))
+    _open(page, journey_id)
+    _node(page, "done").click()
+    page.get_by_label("Label").fill("Finished")
+
+    questions: list[str] = []
+
+    def dismiss(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("link", name="Runs").click()
+    expect(page).to_have_url(re.compile(r"/workflow$"))
+    assert questions == ["This journey has unsaved changes. Leave without saving them?"]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Runs").click()
+    expect(page).to_have_url(re.compile(r"/runs$"))
+
+
 def _running_run_on_call(server: Server, journey_id: int, name: str) -> int:
     with server.api() as api:
         created = api.post(f"/api/journeys/{journey_id}/runs", json={"name": name, "settings": SLOW_SETTINGS})
@@ -274,6 +316,21 @@ def test_save_shows_impact(page: Page, server: Server) -> None:
     expect(dialog.get_by_role("alert")).to_contain_text("Saving is blocked")
     dialog.get_by_role("button", name="Keep editing").click()
     assert "call_1" in _saved_nodes(server, journey_id)
+
+    # A new required field passes the preview, and the server's 409 sentence shows in the dialog.
+    page.get_by_role("button", name="Undo").click()
+    expect(_node(page, "call_1")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Data fields")).click()
+    page.get_by_role("button", name="Add field").click()
+    page.get_by_role("checkbox", name=re.compile("is required")).last.check()
+    page.get_by_role("button", name="Save…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator(".impact-runs")).to_contain_text("Impact run")
+    dialog.get_by_role("button", name="Save and publish").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("adds the required field")
+    expect(dialog.get_by_role("alert")).to_contain_text("give the field a default")
+    dialog.get_by_role("button", name="Keep editing").click()
+    expect(page.get_by_text("Unsaved changes")).to_be_visible()
 
 
 def test_viewer_sees_read_only(page: Page, server: Server) -> None:

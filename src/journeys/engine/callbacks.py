@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -92,7 +93,8 @@ def retry_unapplied(engine: Engine, catalog: Catalog, *, now: datetime, limit: i
 @dataclass(eq=False)
 class _Pending:
     provider: str
-    read_report: Callable[[Connection], ProviderReport]
+    action_id: int
+    read_report: Callable[[Any], ProviderReport]
     now: datetime
     future: Future[bool] = field(default_factory=Future)
 
@@ -111,16 +113,24 @@ class CallbackBatcher:
 
     MAX_BATCH = 256
 
-    def __init__(self, engine: Engine, catalog: Catalog) -> None:
+    def __init__(self, engine: Engine, catalog: Catalog, reads: Callable[[Connection, list[int]], Any]) -> None:
+        """`reads(conn, action_ids)` returns what each callback's `read_report` reads from, for a whole batch."""
         self.engine = engine
         self.catalog = catalog
+        self._reads = reads
         self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def submit(self, provider: str, read_report: Callable[[Connection], ProviderReport], *, now: datetime) -> Future[bool]:
-        """Queue a callback; the future returns whether it changed its action, or raises what `read_report` or applying raised."""
-        pending = _Pending(provider, read_report, now)
+    def submit(
+        self, provider: str, action_id: int, read_report: Callable[[Any], ProviderReport], *, now: datetime
+    ) -> Future[bool]:
+        """Queue a callback for an action; the future returns whether it changed the action.
+
+        `read_report` gets the batch's reads and returns the checked report, or
+        raises to reject the callback; the future raises what it or applying raised.
+        """
+        pending = _Pending(provider, action_id, read_report, now)
         self._queue.put(pending)
         self._start()
         return pending.future
@@ -173,10 +183,11 @@ class CallbackBatcher:
         provider = batch[0].provider
         now = max(item.now for item in batch)
         with self.engine.begin() as conn:
+            reads = self._reads(conn, [item.action_id for item in batch])
             accepted: list[tuple[_Pending, ProviderReport]] = []
             for item in batch:
                 try:
-                    accepted.append((item, item.read_report(conn)))
+                    accepted.append((item, item.read_report(reads)))
                 except DBAPIError:
                     raise
                 except Exception as exc:  # noqa: BLE001 - a rejected callback: unknown action, bad signature or body

@@ -20,6 +20,16 @@ def agent_endpoints(conn: Connection, names: Sequence[str]) -> dict[str, dict[st
     return {row["name"]: dict(row) for row in conn.execute(query).mappings()}
 
 
+def find_actions(conn: Connection, action_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Return the action rows with these ids, each with its run's status as `run_status`, by id."""
+    query = (
+        select(actions, runs.c.status.label("run_status"))
+        .join(runs, runs.c.id == actions.c.run_id)
+        .where(actions.c.id.in_(sorted(set(action_ids))))
+    )
+    return {row["id"]: dict(row) for row in conn.execute(query).mappings()}
+
+
 def find_action(conn: Connection, action_id: int) -> dict[str, Any] | None:
     """Return one action row with its run's status as `run_status`, or None."""
     query = (

@@ -76,7 +76,7 @@ async def _receive(request: Request, action_id: int, kind: ActionKind) -> Callba
         read_report = _report_reader(
             deps.config(request), action_id, kind, dict(request.headers), body, deps.now(request), rejection_log(request),
         )
-        future = _batcher(request).submit("webhook", read_report, now=deps.now(request))
+        future = _batcher(request).submit("webhook", action_id, read_report, now=deps.now(request))
         return CallbackAnswer(applied=await asyncio.wrap_future(future))
     finally:
         # Rejected callbacks count too, since they take the server's time as well.
@@ -91,19 +91,40 @@ def _batcher(request: Request) -> callbacks.CallbackBatcher:
         with _BATCHER_LOCK:
             batcher = getattr(state, "agent_callback_batcher", None)
             if batcher is None:
-                batcher = callbacks.CallbackBatcher(deps.engine(request), deps.catalog(request))
+                batcher = callbacks.CallbackBatcher(deps.engine(request), deps.catalog(request), _BatchReads)
                 state.agent_callback_batcher = batcher
     return batcher
+
+
+class _BatchReads:
+    """The actions of a batch of callbacks, read in one query, and their agents' secrets, read once each."""
+
+    def __init__(self, conn: Connection, action_ids: list[int]) -> None:
+        self.conn = conn
+        self._action_ids = action_ids
+        self._actions: dict[int, dict[str, Any]] | None = None
+        self._secrets: dict[str, str | None] = {}
+
+    def action(self, action_id: int) -> dict[str, Any] | None:
+        if self._actions is None:
+            self._actions = queries.find_actions(self.conn, self._action_ids)
+        return self._actions.get(action_id)
+
+    def agent_secret(self, name: str) -> str | None:
+        if name not in self._secrets:
+            endpoint = queries.agent_endpoints(self.conn, [name]).get(name) or {}
+            self._secrets[name] = endpoint.get("webhook_secret") or None
+        return self._secrets[name]
 
 
 def _report_reader(
     config: Settings, action_id: int, kind: ActionKind, headers: dict[str, str], body: bytes, now: datetime,
     rejections: RejectionLog,
-) -> Callable[[Connection], ProviderReport]:
-    """Return the step that looks the action up, checks the signature and parses the body, on the batch's connection."""
+) -> Callable[[_BatchReads], ProviderReport]:
+    """Return the step that looks the action up, checks the signature and parses the body, in the batch's transaction."""
 
-    def read_report(conn: Connection) -> ProviderReport:
-        action, secret = _action_and_secret(conn, action_id, kind, config)
+    def read_report(reads: _BatchReads) -> ProviderReport:
+        action, secret = _action_and_secret(reads, action_id, kind, config)
         _verify(action, secret, action_id, kind, headers, body, now, config, rejections)
         try:
             return report_for_action(action, _parse(body))
@@ -132,17 +153,16 @@ def _verify(
 
 
 def _action_and_secret(
-    conn: Connection, action_id: int, kind: ActionKind, config: Settings
+    reads: _BatchReads, action_id: int, kind: ActionKind, config: Settings
 ) -> tuple[dict[str, Any], str | None]:
-    action = queries.find_action(conn, action_id)
+    action = reads.action(action_id)
     if action is None or action["provider"] != "webhook" or action["kind"] != kind:
         raise UnknownActionError(_unknown_message(action_id, kind, action))
     if kind == "sms":
         secret = config.webhook_sms_secret.get_secret_value() if config.webhook_sms_secret else None
         return action, secret
     agent = (action["request"] or {}).get("agent")
-    endpoint = queries.agent_endpoints(conn, [agent] if agent else []).get(agent or "")
-    return action, (endpoint or {}).get("webhook_secret") or None
+    return action, reads.agent_secret(agent) if agent else None
 
 
 def _parse(body: bytes) -> Any:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { JourneyDocument, JourneyNode } from '../api/types'
-import { canConnect, connect, deleteNode, disconnect, insertAfter, insertOnEdge, moveNode, replaceNode } from './edit'
+import { canConnect, connect, deleteNode, disconnect, edgeAfter, insertAfter, insertOnEdge, moveNode, replaceNode } from './edit'
 import { branchJourney, demoJourney, loopJourney } from './fixtures/documents'
 
 function node(document: JourneyDocument, id: string): JourneyNode {
@@ -155,5 +155,22 @@ describe('moveNode and replaceNode', () => {
     expect(node(changed, 'contacted').label).toBe('Reached')
     expect(node(changed, 'first_outcome').cases?.[0].next).toBe('contacted')
     expect(node(changed, 'second_outcome').cases?.[0].next).toBe('contacted')
+  })
+})
+
+describe('edgeAfter', () => {
+  it('prefers the main handle', () => {
+    expect(edgeAfter(demoJourney, 'first_outcome')).toEqual({ source: 'first_outcome', handle: 'default', target: 'wait_retry' })
+    expect(edgeAfter(demoJourney, 'first_call')).toEqual({ source: 'first_call', handle: 'next', target: 'first_outcome' })
+  })
+
+  it('falls back to a connected case', () => {
+    const document = disconnect(demoJourney, 'first_outcome', 'default')
+    expect(edgeAfter(document, 'first_outcome')).toEqual({ source: 'first_outcome', handle: 'case-0', target: 'paid' })
+  })
+
+  it('none for End or a missing node', () => {
+    expect(edgeAfter(demoJourney, 'paid')).toBeUndefined()
+    expect(edgeAfter(demoJourney, 'missing')).toBeUndefined()
   })
 })

@@ -46,19 +46,30 @@ export function insertOnEdge(document: JourneyDocument, edge: EdgeRef, node: Jou
 }
 
 /**
- * Adds `node` after the node `afterId`, inserting it into that node's first
- * outgoing connection that leads somewhere, else connecting it to the first free
- * handle. A node that has no handle (End) just gets `node` added unconnected.
+ * Returns the edge that a node added after `afterId` goes into: the main handle's
+ * edge (`next`, or a branch's `default`) when it leads somewhere, else the first
+ * connected handle's edge. A node without connections has none.
+ */
+export function edgeAfter(document: JourneyDocument, afterId: string): EdgeRef | undefined {
+  const after = document.nodes.find((candidate) => candidate.id === afterId)
+  if (!after) return undefined
+  const connections = connectionsOf(after)
+  const main = mainHandle(after)
+  const used = connections.find((connection) => connection.handle === main && connection.target) ?? connections.find((connection) => connection.target)
+  return used?.target ? { source: afterId, handle: used.handle, target: used.target } : undefined
+}
+
+/**
+ * Adds `node` after the node `afterId`, inserting it into the edge `edgeAfter`
+ * picks, else connecting it to that node's first free handle. After a node
+ * without handles (End), `node` is added unconnected.
  */
 export function insertAfter(document: JourneyDocument, afterId: string, node: JourneyNode): JourneyDocument {
-  const after = document.nodes.find((candidate) => candidate.id === afterId)
-  const connections = after ? connectionsOf(after) : []
-  const main = after ? mainHandle(after) : undefined
-  const preferred = connections.find((connection) => connection.handle === main && connection.target)
-  const used = preferred ?? connections.find((connection) => connection.target)
-  if (used?.target) return insertOnEdge(document, { source: afterId, handle: used.handle, target: used.target }, node)
+  const edge = edgeAfter(document, afterId)
+  if (edge) return insertOnEdge(document, edge, node)
 
-  const free = connections.find((connection) => !connection.target)
+  const after = document.nodes.find((candidate) => candidate.id === afterId)
+  const free = after ? connectionsOf(after).find((connection) => !connection.target) : undefined
   const added = addNode(document, node)
   return free ? connect(added, afterId, free.handle, node.id) : added
 }
@@ -69,10 +80,10 @@ export interface DeleteOptions {
 }
 
 /**
- * Deletes a node and every connection to it. With `reconnect`, edges into the
- * node are redirected to where it led, when it led to exactly one node; otherwise
- * they are removed and the gap is left for the user to close. Start is never
- * deleted: the document comes back unchanged.
+ * Deletes a node and every connection to it. With `reconnect`, and when the node
+ * led to exactly one node, edges into it are redirected there. Otherwise they are
+ * removed, and the gap is left for the user to close. Start is never deleted: the
+ * document comes back unchanged.
  */
 export function deleteNode(document: JourneyDocument, nodeId: string, options: DeleteOptions): JourneyDocument {
   const doomed = document.nodes.find((node) => node.id === nodeId)

@@ -7,7 +7,6 @@ import {
   MarkerType,
   MiniMap,
   ReactFlow,
-  useNodesInitialized,
   useReactFlow,
   type Connection,
   type EdgeChange,
@@ -16,24 +15,28 @@ import {
   type OnBeforeDelete,
   type OnDelete,
 } from '@xyflow/react'
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react'
 import type { Registry } from '../api/registry'
-import type { Journey, JourneyDocument, JourneyNode, Position, Problem } from '../api/types'
+import type { Journey, JourneyDocument, Problem } from '../api/types'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { newNode, type PlaceableType } from '../graph/defaults'
-import { edgeNearPoint } from '../graph/edgeHit'
-import { addNode, canConnect, connect, deleteNode, disconnect, insertAfter, insertOnEdge, moveNode, replaceNode, targetOfHandle } from '../graph/edit'
+import { addNode, canConnect, connect, deleteNode, disconnect, insertAfter, insertOnEdge, moveNode, replaceNode } from '../graph/edit'
 import { fromFlow, toFlow, type FlowEdge, type FlowNode } from '../graph/flow'
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from '../graph/history'
-import { applyLayout, COLUMN_WIDTH } from '../graph/layout'
+import { applyLayout } from '../graph/layout'
+import { positionAfter } from '../graph/placement'
 import { isFieldProblem, placeProblems, problemNodeId } from '../graph/problems'
-import { historyShortcut, isTextEntry } from '../graph/shortcuts'
-import { FieldsEditor } from './settings/FieldsEditor'
+import { isTextEntry } from '../graph/shortcuts'
+import { FieldsPanel } from './FieldsPanel'
 import { JourneyNodeCard, type CardData } from './JourneyNodeCard'
 import { NodePanel } from './NodePanel'
-import { NODE_TYPE_MIME, Palette } from './Palette'
+import { Palette } from './Palette'
 import { ProblemsList } from './ProblemsList'
 import { SaveDialog } from './SaveDialog'
+import { Toolbar } from './Toolbar'
+import { FIT_VIEW, NODE_SIZE, useCanvasView, type Sizes } from './useCanvasView'
+import { useHistoryKeys } from './useHistoryKeys'
+import { usePaletteDrop, type Drop } from './usePaletteDrop'
 import { useLeaveWarning } from './useLeaveWarning'
 import { useRunCounts } from './useRunCounts'
 import { useValidation } from './useValidation'
@@ -42,12 +45,7 @@ import './workflow.css'
 const NODE_TYPES: NodeTypes = Object.fromEntries(
   ['start', 'call', 'sms', 'time_delay', 'wait_until', 'branch', 'end'].map((type) => [type, JourneyNodeCard]),
 )
-// Used before React Flow has measured a node, to centre a dropped node on the pointer.
-const NODE_SIZE = { width: 220, height: 90 }
-const FIT_VIEW = { padding: 0.1, maxZoom: 1 }
 const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } }
-// The width of .side-panel in workflow.css.
-const PANEL_WIDTH = 340
 
 interface EditorProps {
   journey: Journey
@@ -71,10 +69,11 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [selectedEdgeId, setSelectedEdgeId] = useState<string | null>(null)
   const [panel, setPanel] = useState<Panel>(null)
-  const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({})
+  const [measured, setMeasured] = useState<Sizes>({})
   const [saving, setSaving] = useState(false)
   const [notice, setNotice] = useState<string>()
   const canvasRef = useRef<HTMLDivElement>(null)
+  const centreOn = useCanvasView(panel !== null, measured)
 
   const document = history.present
   const dirty = useMemo(() => JSON.stringify(document) !== baseline, [document, baseline])
@@ -201,75 +200,23 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
 
   // --- Adding nodes ---
 
-  const centreOn = useCallback(
-    (node: JourneyNode) => {
-      const size = measured[node.id] ?? NODE_SIZE
-      const position = node.position ?? { x: 0, y: 0 }
-      void flow.setCenter(position.x + size.width / 2, position.y + size.height / 2, { zoom: flow.getZoom(), duration: 300 })
-    },
-    [flow, measured],
-  )
-
-  const edgeAt = useCallback(
-    (clientX: number, clientY: number, point: Position): FlowEdge | undefined => {
-      const hit = window.document
-        .elementsFromPoint(clientX, clientY)
-        .map((element) => element.closest('.react-flow__edge'))
-        .find((element) => element?.getAttribute('data-id'))
-      const hitId = hit?.getAttribute('data-id')
-      if (hitId) return edges.find((edge) => edge.id === hitId)
-
-      const centres = new Map(
-        nodes.map((node) => {
-          const size = measured[node.id] ?? NODE_SIZE
-          return [node.id, { x: node.position.x + size.width / 2, y: node.position.y + size.height / 2 }]
-        }),
-      )
-      const segments = edges.flatMap((edge) => {
-        const from = centres.get(edge.source)
-        const to = centres.get(edge.target)
-        return from && to ? [{ id: edge.id, from, to }] : []
-      })
-      const nearId = edgeNearPoint(point, segments, 16 / flow.getZoom())
-      return edges.find((edge) => edge.id === nearId)
-    },
-    [edges, nodes, measured, flow],
-  )
-
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (!event.dataTransfer.types.includes(NODE_TYPE_MIME)) return
-    event.preventDefault()
-    event.dataTransfer.dropEffect = 'move'
-  }, [])
-
-  const onDrop = useCallback(
-    (event: DragEvent) => {
-      const type = event.dataTransfer.getData(NODE_TYPE_MIME) as PlaceableType
-      if (!type || readOnly) return
-      event.preventDefault()
-
-      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY })
-      const corner = { x: point.x - NODE_SIZE.width / 2, y: point.y - NODE_SIZE.height / 2 }
-      const edge = edgeAt(event.clientX, event.clientY, point)
+  const placeDropped = useCallback(
+    ({ type, corner, edge }: Drop) => {
+      if (readOnly) return
       const node = newNode(document, type, registry, corner, edge?.source)
       if (edge) change((current) => insertOnEdge(current, { source: edge.source, handle: edge.sourceHandle ?? '', target: edge.target }, node))
       else change((current) => addNode(current, node))
       selectNode(node.id)
     },
-    [flow, edgeAt, document, registry, readOnly, change, selectNode],
+    [document, registry, readOnly, change, selectNode],
   )
+  const drop = usePaletteDrop(nodes, edges, measured, placeDropped)
 
   const addFromPalette = useCallback(
     (type: PlaceableType) => {
       const after = selectedId ? document.nodes.find((node) => node.id === selectedId) : undefined
-      let position: Position
-      if (after?.position) {
-        const targetId = after.type === 'branch' ? targetOfHandle(document, after.id, 'default') : after.next
-        const target = document.nodes.find((node) => node.id === targetId)
-        const below = { x: after.position.x, y: after.position.y + 2 * NODE_SIZE.height }
-        const between = target?.position ? { x: (after.position.x + target.position.x) / 2 + COLUMN_WIDTH / 2, y: (after.position.y + target.position.y) / 2 } : below
-        position = between
-      } else {
+      let position = after ? positionAfter(document, after.id) : undefined
+      if (!position) {
         const box = canvasRef.current?.getBoundingClientRect()
         const centre = flow.screenToFlowPosition({ x: (box?.left ?? 0) + (box?.width ?? 0) / 2, y: (box?.top ?? 0) + (box?.height ?? 0) / 2 })
         position = { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 }
@@ -281,47 +228,12 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
     [selectedId, document, registry, flow, change, selectNode],
   )
 
-  // React Flow's own fitView prop can fire after the first node is measured and
-  // frame that node alone, so the editor fits once every node has its size.
-  const nodesInitialized = useNodesInitialized()
-  const fitted = useRef(false)
-  useEffect(() => {
-    if (!nodesInitialized || fitted.current) return
-    fitted.current = true
-    void flow.fitView(FIT_VIEW)
-  }, [nodesInitialized, flow])
-
-  // The side panel narrows the canvas from the right. Moving the view by half the
-  // panel's width keeps the middle of the canvas in the middle.
-  const panelOpen = panel !== null
-  const panelWasOpen = useRef(panelOpen)
-  useEffect(() => {
-    if (panelWasOpen.current === panelOpen) return
-    panelWasOpen.current = panelOpen
-    const viewport = flow.getViewport()
-    const shift = (panelOpen ? -PANEL_WIDTH : PANEL_WIDTH) / 2
-    void flow.setViewport({ ...viewport, x: viewport.x + shift })
-  }, [panelOpen, flow])
-
   // --- History and layout ---
 
   const undoStep = useCallback(() => setHistory((current) => undo(current)), [])
   const redoStep = useCallback(() => setHistory((current) => redo(current)), [])
 
-  useEffect(() => {
-    if (readOnly) return
-    const onKey = (event: KeyboardEvent) => {
-      if (isTextEntry(event.target as HTMLElement | null)) return
-      if (window.document.querySelector('dialog[open]')) return
-      const command = historyShortcut(event)
-      if (!command) return
-      event.preventDefault()
-      if (command === 'undo') undoStep()
-      else redoStep()
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [readOnly, undoStep, redoStep])
+  useHistoryKeys(!readOnly, undoStep, redoStep)
 
   // A node that undo removed cannot stay selected.
   useEffect(() => {
@@ -370,51 +282,23 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
 
   return (
     <section className="workflow" aria-label="Workflow">
-      <div className="workflow-toolbar" role="toolbar" aria-label="Workflow tools">
-        {!readOnly && (
-          <>
-            <button type="button" onClick={undoStep} disabled={!canUndo(history)} title="Undo (Ctrl+Z)">
-              Undo
-            </button>
-            <button type="button" onClick={redoStep} disabled={!canRedo(history)} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">
-              Redo
-            </button>
-            <button type="button" onClick={autoLayout}>
-              Auto layout
-            </button>
-          </>
-        )}
-        <button type="button" aria-pressed={panel === 'fields'} onClick={() => setPanel(panel === 'fields' ? null : 'fields')}>
-          Data fields ({document.fields.length})
-        </button>
-        <label className="run-picker">
-          Show counts for run
-          <select
-            value={counts.runId ?? ''}
-            onChange={(event) => counts.setRunId(event.target.value ? Number(event.target.value) : undefined)}
-          >
-            <option value="">None</option>
-            {counts.runs.map((run) => (
-              <option key={run.id} value={run.id}>
-                {run.name} ({run.status})
-              </option>
-            ))}
-          </select>
-        </label>
-        <span className="toolbar-spacer" />
-        {readOnly ? (
-          <span className="badge">Read only</span>
-        ) : (
-          <>
-            <span className={`save-state${dirty ? ' is-dirty' : ''}`} role="status">
-              {dirty ? 'Unsaved changes' : `Saved · version ${journey.current_version}`}
-            </span>
-            <button type="button" className="primary" disabled={!dirty} onClick={() => setSaving(true)}>
-              Save…
-            </button>
-          </>
-        )}
-      </div>
+      <Toolbar
+        readOnly={readOnly}
+        canUndo={canUndo(history)}
+        canRedo={canRedo(history)}
+        onUndo={undoStep}
+        onRedo={redoStep}
+        onLayout={autoLayout}
+        fieldCount={document.fields.length}
+        fieldsOpen={panel === 'fields'}
+        onToggleFields={() => setPanel(panel === 'fields' ? null : 'fields')}
+        runs={counts.runs}
+        runId={counts.runId}
+        onRunChange={counts.setRunId}
+        dirty={dirty}
+        version={journey.current_version}
+        onSave={() => setSaving(true)}
+      />
       {notice && (
         <p className="workflow-notice" role="status">
           {notice}
@@ -439,8 +323,8 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
             isValidConnection={isValidConnection}
             onBeforeDelete={onBeforeDelete}
             onDelete={onDelete}
-            onDragOver={onDragOver}
-            onDrop={onDrop}
+            onDragOver={drop.onDragOver}
+            onDrop={drop.onDrop}
             onPaneClick={() => selectNode(null)}
             nodesConnectable={!readOnly}
             nodesDraggable={!readOnly}
@@ -473,20 +357,13 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
           />
         )}
         {panel === 'fields' && (
-          <aside className="side-panel" aria-labelledby="fields-panel-title">
-            <header className="side-panel-head">
-              <h2 id="fields-panel-title">Data fields</h2>
-              <button type="button" className="close" onClick={() => setPanel(null)} aria-label="Close the data fields panel">
-                ×
-              </button>
-            </header>
-            <FieldsEditor
-              fields={document.fields}
-              problems={validation.problems.filter(isFieldProblem)}
-              readOnly={readOnly}
-              onChange={(fields) => change((current) => ({ ...current, fields }), 'fields')}
-            />
-          </aside>
+          <FieldsPanel
+            fields={document.fields}
+            problems={validation.problems.filter(isFieldProblem)}
+            readOnly={readOnly}
+            onChange={(fields) => change((current) => ({ ...current, fields }), 'fields')}
+            onClose={() => setPanel(null)}
+          />
         )}
       </div>
       {saving && (

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from engine_helpers import action_rows, call_journey, callback_rows
-from webhook_helpers import WebhookBench, bench  # noqa: F401  (the fixture)
+from webhook_helpers import WebhookBench, bench  # noqa: F401 - bench is a fixture
 
 from journeys.engine import callbacks
 from journeys.engine.catalog import Catalog
@@ -20,7 +20,7 @@ def reader(action: dict[str, Any]) -> Any:
     return lambda _reads: report_for_action(action, {**ANSWERED, "call_id": action["provider_ref"]})
 
 
-def test_batch_failure_fails_alone(bench: WebhookBench, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_failure_fails_alone(bench: WebhookBench, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     run_id, actions = bench.dispatch(call_journey(), 3)
     broken = actions[0]["id"]
     real_apply = callbacks.apply_reports_in
@@ -47,7 +47,7 @@ def test_batch_failure_fails_alone(bench: WebhookBench, monkeypatch: pytest.Monk
     assert [logged[action["id"]] for action in actions[1:]] == [[True], [True]]
 
 
-def test_batch_rejection_logs_nothing(bench: WebhookBench) -> None:
+def test_batch_rejection_logs_nothing(bench: WebhookBench) -> None:  # noqa: F811
     _run_id, (action,) = bench.dispatch(call_journey())
     batcher = callbacks.CallbackBatcher(bench.engine, Catalog(), lambda _conn, ids: ids)
 

@@ -1,4 +1,4 @@
-"""Callbacks applied in batches: each is logged and answered, and one that fails to apply fails alone."""
+"""Callbacks applied in batches: each is logged and gets its result, and one that fails to apply fails alone."""
 
 from __future__ import annotations
 

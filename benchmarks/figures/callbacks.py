@@ -8,7 +8,7 @@ describes) for its share of the calls: `in_progress`, then `completed` with
 an outcome, which moves the recipient on. The requests are written by hand
 on raw sockets, so the client spends little of the two cores; it still
 shares them with the server. The server's worker is off, so the figure
-measures receiving only. Every callback must be answered 200 and logged.
+measures receiving only. Every callback must get 200 and be logged.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def measure(ctx: Context, database_kind: str) -> list[Measurement]:
             raise RuntimeError(f"{logged} callbacks were logged of {total} accepted; every callback must be logged")
     rate.notes.append(
         f"{total:,} callbacks per sample ({total // 2:,} calls, each in_progress then completed), "
-        f"{CONNECTIONS} keep-alive connections, over HTTP on 127.0.0.1; every callback answered 200 and logged."
+        f"{CONNECTIONS} keep-alive connections, over HTTP on 127.0.0.1; every callback got 200 and was logged."
     )
     if ctx.size != "tiny":
         rate.met = rate.median >= ACCEPTED_TARGET

@@ -103,7 +103,7 @@ def _sample(client: TestClient, run_id: int, *, first_id: int, recipients: int) 
 def _get(client: TestClient, run_id: int, params: dict[str, str]) -> dict:  # type: ignore[type-arg]
     response = client.get(f"/api/runs/{run_id}/recipients", params=params)
     if response.status_code != 200:
-        raise RuntimeError(f"GET recipients of run {run_id} with {params} answered {response.status_code}: {response.text[:300]}")
+        raise RuntimeError(f"GET recipients of run {run_id} with {params} returned {response.status_code}: {response.text[:300]}")
     return response.json()
 
 

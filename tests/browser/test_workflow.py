@@ -146,9 +146,21 @@ def test_problems_shown_on_nodes(page: Page, server: Server) -> None:
 
     page.locator(".react-flow__pane").click(position={"x": 20, "y": 20})
     expect(page.get_by_role("complementary", name="SMS sms_1")).to_have_count(0)
+    page.get_by_role("button", name="Zoom In").click()
+    page.get_by_role("button", name="Zoom In").click()
+    page.locator(".react-flow__pane").hover()
+    page.mouse.wheel(0, 600)
     entries.first.click()
     expect(sms.locator(".journey-node")).to_have_class(re.compile("is-selected"))
     expect(page.get_by_role("complementary", name="SMS sms_1")).to_be_visible()
+
+    # The view moves so that the chosen node sits in the middle of the canvas.
+    page.wait_for_timeout(600)
+    canvas = page.locator(".react-flow").bounding_box()
+    card = sms.bounding_box()
+    assert canvas and card
+    assert abs((card["x"] + card["width"] / 2) - (canvas["x"] + canvas["width"] / 2)) < 20
+    assert abs((card["y"] + card["height"] / 2) - (canvas["y"] + canvas["height"] / 2)) < 20
 
 
 def test_drop_on_edge_inserts_node(page: Page, server: Server) -> None:
@@ -218,6 +230,13 @@ def test_undo_redo_and_start_kept(page: Page, server: Server) -> None:
     page.keyboard.press("Backspace")
     expect(_node(page, "start")).to_be_visible()
     expect(nodes).to_have_count(4)
+
+    # A selected edge goes with Delete too, and comes back with undo.
+    page.locator('.react-flow__edge[data-id="start:next"]').click()
+    page.keyboard.press("Delete")
+    expect(page.locator('.react-flow__edge[data-id="start:next"]')).to_have_count(0)
+    page.keyboard.press("Control+z")
+    expect(page.locator('.react-flow__edge[data-id="start:next"]')).to_have_count(1)
 
     # Any other node goes, and its neighbours are joined again.
     _node(page, "time_delay_1").click()

@@ -45,6 +45,8 @@ import './workflow.css'
 const NODE_TYPES: NodeTypes = Object.fromEntries(
   ['start', 'call', 'sms', 'time_delay', 'wait_until', 'branch', 'end'].map((type) => [type, JourneyNodeCard]),
 )
+// Long enough for a render and a ResizeObserver callback, and short enough to feel immediate.
+const CENTRE_DELAY_MS = 50
 const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } }
 
 interface EditorProps {
@@ -253,7 +255,8 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
       const node = document.nodes.find((candidate) => candidate.id === nodeId)
       if (node) {
         selectNode(node.id)
-        centreOn(node)
+        // Centre once the side panel has opened and React Flow has measured the narrower canvas.
+        window.setTimeout(() => centreOn(node), CENTRE_DELAY_MS)
       } else if (isFieldProblem(problem)) {
         selectNode(null)
         setPanel('fields')

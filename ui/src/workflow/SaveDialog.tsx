@@ -39,7 +39,7 @@ export function SaveDialog({ journeyId, document, onSaved, onProblems, onClose }
       onSaved(await sendJson<Journey>('PUT', `/api/journeys/${journeyId}`, document))
     } catch (failure) {
       setError(failure)
-      if (failure instanceof ApiError && failure.status === 422 && failure.errors.some((item) => item.nodeId !== undefined)) {
+      if (failure instanceof ApiError && failure.code === 'journey_invalid') {
         onProblems(failure.errors.map((item) => ({ node_id: item.nodeId ?? null, path: item.path || null, message: item.message })))
       }
     } finally {

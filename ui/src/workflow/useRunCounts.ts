@@ -14,6 +14,7 @@ interface NodeStats {
 }
 
 export const COUNTS_REFRESH_MS = 3000
+const LIVE_STATUSES = ['scheduled', 'running', 'paused']
 
 export interface RunCounts {
   runs: JourneyRun[]
@@ -25,7 +26,7 @@ export interface RunCounts {
   countsError: unknown
 }
 
-/** Lists the journey's runs and, for the chosen one, reads how many recipients are on each node, again every few seconds while it runs. */
+/** Lists the journey's runs and reads how many recipients of the chosen one are on each node, every few seconds while that run is live. */
 export function useRunCounts(journeyId: number): RunCounts {
   const [runs, setRuns] = useState<JourneyRun[]>([])
   const [runsError, setRunsError] = useState<unknown>()
@@ -60,12 +61,15 @@ export function useRunCounts(journeyId: number): RunCounts {
     loadCounts()
   }, [loadCounts])
 
-  const running = runs.find((run) => run.id === runId)?.status === 'running'
+  // Scheduled and paused runs are polled too: a scheduled run starts by itself, and
+  // results that arrive during a pause still move recipients to their next node.
+  const status = runs.find((run) => run.id === runId)?.status
+  const live = status !== undefined && LIVE_STATUSES.includes(status)
   const refresh = useCallback(() => {
     loadRuns()
     loadCounts()
   }, [loadRuns, loadCounts])
-  usePolling(refresh, COUNTS_REFRESH_MS, running)
+  usePolling(refresh, COUNTS_REFRESH_MS, live)
 
   return { runs, runsError, runId, setRunId, onNow: runId === undefined ? undefined : onNow, countsError }
 }

@@ -141,6 +141,7 @@ def test_problems_shown_on_nodes(page: Page, server: Server) -> None:
     expect(sms.locator(".problem-badge")).to_be_visible()
     badge_count = int(sms.locator(".problem-badge").inner_text())
     assert badge_count >= 1
+    expect(page.get_by_role("group", name=f"SMS sms_1, {badge_count} problem{'' if badge_count == 1 else 's'}")).to_be_visible()
     entries = page.get_by_role("region", name="Problems").locator(".problem-item").filter(has_text="sms_1")
     expect(entries).to_have_count(badge_count)
 

@@ -19,7 +19,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent a
 import type { Registry } from '../api/registry'
 import type { Journey, JourneyDocument, Problem } from '../api/types'
 import { ErrorNotice } from '../components/ErrorNotice'
-import { newNode, type PlaceableType } from '../graph/defaults'
+import { newNode, TYPE_NAMES, type PlaceableType } from '../graph/defaults'
 import { addNode, canConnect, connect, deleteNode, disconnect, insertAfter, insertOnEdge, moveNode, replaceNode } from '../graph/edit'
 import { fromFlow, toFlow, type FlowEdge, type FlowNode } from '../graph/flow'
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from '../graph/history'
@@ -104,7 +104,8 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
           problems: placedProblems.byNode.get(node.id)?.length ?? 0,
           onNow: counts.onNow ? (counts.onNow.get(node.id) ?? 0) : undefined,
         }
-        return { ...node, data, selected: node.id === selectedId, measured: measured[node.id], draggable: !readOnly }
+        const ariaLabel = `${TYPE_NAMES[data.node.type]} ${data.node.label || node.id}${data.problems ? `, ${data.problems} problem${data.problems === 1 ? '' : 's'}` : ''}`
+        return { ...node, data, ariaLabel, selected: node.id === selectedId, measured: measured[node.id], draggable: !readOnly }
       }),
     [flowElements, placedProblems, counts.onNow, selectedId, measured, readOnly],
   )

@@ -62,6 +62,22 @@ def test_imported_rows_equal_plain_insert(engine: Engine) -> None:
         assert fast[0]["updated_at"] == NOW
 
 
+def test_imported_rows_keep_order_in_groups(engine: Engine) -> None:
+    # More rows than one SQLite statement takes, and a remainder.
+    count = import_queries.ROWS_PER_STATEMENT * 2 + 37
+    run_id = make_run(engine, load_fixture_json("journey-reminder.json"))
+    rows = [(line, f"+1202555{line:04d}", None, dump_json({"n": line}), None, str(line)) for line in range(2, count + 2)]
+
+    with engine.begin() as conn:
+        import_queries.insert_imported(conn, rows, shared(run_id, "pending"))
+
+    stored = stored_rows(engine, run_id)
+    assert len(stored) == count
+    assert [row["line"] for row in stored] == list(range(2, count + 2))
+    assert [row["data"] for row in stored] == [{"n": line} for line in range(2, count + 2)]
+    assert stored[-1]["phone_number"] == f"+1202555{count + 1:04d}"
+
+
 def test_imported_rows_of_no_rows(engine: Engine) -> None:
     run_id = make_run(engine, load_fixture_json("journey-reminder.json"))
 

@@ -99,7 +99,8 @@ def parse_phone(raw: str, default_region: str | None, *, names: OptionNames = CL
     if not text:
         raise InvalidPhoneError("missing", "The phone number is missing; add it, or remove the row.")
 
-    if SCIENTIFIC_NOTATION.match(text):
+    # Only text with an exponent's e can be scientific notation; most has none.
+    if ("e" in text or "E" in text) and SCIENTIFIC_NOTATION.match(text):
         raise InvalidPhoneError(
             "scientific notation",
             f"{text!r} is a number in scientific notation, so a spreadsheet has already "

@@ -2,12 +2,12 @@
 
 Converting a row (its phone number above all) costs far more than reading it,
 so a large file's records are sent in chunks to a pool of processes and their
-results come back in file order. The pool only converts: every check that
-reads the database (duplicates) and every write stays in the importing
-process, in its one transaction, so an import whose worker dies stores
-nothing, and row errors, duplicates and line numbers are the same as without
-the pool. At most two chunks per worker are in flight, so memory stays flat
-however large the file is.
+results come back in file order. The pool only converts. The duplicate check,
+which reads the database, and every write stay in the importing process, in
+its one transaction. So an import whose worker dies stores nothing, and row
+errors, duplicates and line numbers are the same as without the pool. At most
+two chunks per worker are in flight, so memory stays flat however large the
+file is.
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ from concurrent.futures.process import BrokenProcessPool
 
 from journeys.errors import InvalidInputError, JourneysError
 from journeys.importer.records import Record
-from journeys.importer.rows import ChunkResult, RowConverter
+from journeys.importer.rows import ChunkResult, ImportRow, RowConverter
 
 # Records per chunk: large enough that sending a chunk costs little next to
 # converting it, small enough that the chunks in flight take a few MiB.
 CHUNK_SIZE = 2_000
-# Files smaller than this are converted in the importing process, because
-# starting the workers takes longer than converting them (about 0.3 s).
+# Files smaller than this (about 50,000 rows of the benchmark file) are
+# converted in the importing process, because starting the workers costs
+# more than they would save there.
 PARALLEL_MIN_BYTES = 4 << 20
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
 WORKERS_ENV = "JOURNEYS_IMPORT_WORKERS"
@@ -71,8 +72,9 @@ def converted_records(
 ) -> Iterator[tuple[Record, ChunkResult]]:
     """Yield each record with its conversion result, in file order.
 
-    With `workers` of 0 every chunk is converted here; otherwise by a pool of
-    that many processes. Raises ImportWorkerError when a worker dies.
+    With `workers` of 0 every chunk is converted here. Otherwise a pool of
+    that many processes converts them, and their rows arrive as plain tuples
+    in ImportRow's order. Raises ImportWorkerError when a worker dies.
     """
     chunks = _chunks(records)
     if workers == 0:
@@ -94,7 +96,10 @@ def _converted_in_pool(
     pending: deque[tuple[list[Record], Future[list[ChunkResult]]]] = deque()
     try:
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_convert_chunk, chunk)))
+            # Plain lists pickle and unpickle in about half the time records take.
+            lines = [record.line for record in chunk]
+            cells = [record.cells for record in chunk]
+            pending.append((chunk, pool.submit(_convert_chunk, lines, cells)))
             if len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_WORKER:
                 chunk, future = pending.popleft()
                 yield from zip(chunk, future.result(), strict=True)
@@ -134,6 +139,8 @@ def _start_worker(converter: RowConverter) -> None:
     _worker_converter = converter
 
 
-def _convert_chunk(chunk: list[Record]) -> list[ChunkResult]:
+def _convert_chunk(lines: list[int], cells: list[list[str]]) -> list[ChunkResult]:
     assert _worker_converter is not None, "the worker's initializer sets the converter"
-    return _worker_converter.convert_chunk(chunk)
+    records = [Record(line, row) for line, row in zip(lines, cells, strict=True)]
+    results = _worker_converter.convert_chunk(records)
+    return [tuple(result) if type(result) is ImportRow else result for result in results]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -13,9 +14,9 @@ from journeys.domain.values import (
     TIMEZONE_FIELD,
     ConversionOptions,
     InvalidValueError,
-    convert_value,
 )
 from journeys.errors import ImportFileError
+from journeys.importer.cells import CellConverter, cell_converter
 from journeys.importer.mapping import EXTENSION_COLUMN, PHONE_FIELD, ColumnMapping
 from journeys.importer.records import Record
 from journeys.importer.report import RowError
@@ -62,8 +63,10 @@ class ImportRow(NamedTuple):
     search_text: str
 
 
-# A chunk's result for one record: the row, its errors, or None for a blank record.
-ChunkResult = ImportRow | list[RowError] | None
+# A chunk's result for one record: the row (an ImportRow, or a plain tuple in
+# its order), its errors, or None for a blank record.
+ChunkResult = tuple[Any, ...] | list[RowError] | None
+PHONE_NUMBER_INDEX = ImportRow._fields.index("phone_number")
 
 
 class RowConverter:
@@ -88,6 +91,16 @@ class RowConverter:
         ]
         self._read_columns = [(name, column) for name, column in named if column is not None]
         self._width = len(mapping.headers)
+        self._timezone = cell_converter(TIMEZONE_FIELD, options)
+        self._plan = [
+            (field.name, column, cell_converter(field, options)) for field, column in zip(self._fields, self._columns, strict=True)
+        ]
+        self._searchable = [field.name for field in self._fields if field.type in SEARCHABLE_TYPES]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The per-column converters are closures, which pickle cannot send to
+        # a worker process, so a worker builds its converter from the inputs.
+        return (type(self), (self._fields, self._mapping, self._options))
 
     def convert(self, record: Record) -> Candidate | list[RowError]:
         """Return the record as a Candidate, or every error found in it.
@@ -122,7 +135,7 @@ class RowConverter:
                 continue
             phone, extension, data, timezones = parts
             results.append(ImportRow(
-                record.line, phone.e164, extension, dump_json(data), timezones,
+                record.line, phone.e164, extension, _data_json(data), timezones,
                 self._search_text(phone.e164, data),
             ))
         return results
@@ -144,10 +157,10 @@ class RowConverter:
 
         phone = self._phone(record, errors)
         extension = self._extension(record, phone, errors)
-        timezone = self._convert(record, TIMEZONE_FIELD, self._timezone_column, errors)
+        timezone = self._convert(record, TIMEZONE_FIELD.name, self._timezone_column, self._timezone, errors)
         data = {
-            field.name: self._convert(record, field, column, errors)
-            for field, column in zip(self._fields, self._columns, strict=True)
+            name: self._convert(record, name, column, converter, errors)
+            for name, column, converter in self._plan
         }
         if errors or phone is None:
             return errors
@@ -159,7 +172,8 @@ class RowConverter:
     def _cell(self, record: Record, column: int | None) -> str:
         if column is None or column >= len(record.cells):
             return ""
-        return unguard(record.cells[column])
+        text = record.cells[column]
+        return unguard(text) if text[:1] == "'" else text
 
     def _nul_errors(self, record: Record) -> list[RowError]:
         """Return an error for each cell read that contains NUL, which PostgreSQL cannot store."""
@@ -195,13 +209,17 @@ class RowConverter:
             return None
 
     def _convert(
-        self, record: Record, field: DataField, column: int | None, errors: list[RowError]
+        self, record: Record, name: str, column: int | None, converter: CellConverter, errors: list[RowError]
     ) -> Any:
-        text = self._cell(record, column)
+        # _cell's steps, inlined: this runs once per field and row.
+        cells = record.cells
+        text = cells[column] if column is not None and column < len(cells) else ""
+        if text[:1] == "'":
+            text = unguard(text)
         try:
-            return convert_value(field, text, self._options)
+            return converter(text)
         except InvalidValueError as exc:
-            errors.append(RowError(record.line, field.name, text, exc.reason, str(exc)))
+            errors.append(RowError(record.line, name, text, exc.reason, str(exc)))
             return None
 
     def _extra_cells_error(self, record: Record) -> RowError | None:
@@ -220,12 +238,27 @@ class RowConverter:
 
     def _search_text(self, e164: str, data: dict[str, Any]) -> str:
         parts = [e164]
-        for field in self._fields:
-            value = data.get(field.name)
-            if field.type in SEARCHABLE_TYPES and isinstance(value, str):
+        for name in self._searchable:
+            value = data.get(name)
+            if isinstance(value, str):
                 parts.append(value)
         # split() also folds the line breaks of multi-line cells into single spaces.
         return " ".join(" ".join(parts).lower().split())[:MAX_SEARCH_TEXT_LENGTH]
+
+
+# The encoder json.dumps(value, allow_nan=False) builds at every call, built once.
+_JSON_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
+def _data_json(data: dict[str, Any]) -> str:
+    """Return `dump_json(data)`, the text the data column's serializer writes."""
+    try:
+        text = _JSON_ENCODER.encode(data)
+    except ValueError:
+        text = dump_json(data)  # Raises with the message the column gives.
+    if "\\u0000" in text:
+        text = dump_json(data)  # Raises for a NUL, which the column cannot hold.
+    return text
 
 
 def shown_cell(text: str) -> str:

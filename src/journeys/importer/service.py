@@ -30,7 +30,7 @@ from journeys.importer.parallel import converted_records, worker_count
 from journeys.importer.records import Record, Table, read_table
 from journeys.importer.rejected import RejectedRows, open_rejected_rows
 from journeys.importer.report import ALREADY_IN_RUN, Duplicate, ImportReport, RowError
-from journeys.importer.rows import ImportRow, RowConverter
+from journeys.importer.rows import PHONE_NUMBER_INDEX, RowConverter
 from journeys.importer.source import SourceFile, open_source
 from journeys.storage import imports as import_queries
 from journeys.storage import journeys as journey_queries
@@ -208,17 +208,17 @@ class _Batches:
         self, table: Table, converter: RowConverter, workers: int, on_batch: Callable[[], None]
     ) -> None:
         """Read every record of the table, storing accepted rows batch by batch."""
-        batch: list[tuple[Record, ImportRow]] = []
+        batch: list[tuple[Record, tuple[Any, ...]]] = []
         for record, result in converted_records(table.records, converter, workers):
             if result is None:
                 self._report.blank_rows += 1
                 continue
 
             self._report.rows += 1
-            if isinstance(result, ImportRow):
-                batch.append((record, result))
-            else:
+            if isinstance(result, list):
                 self._reject(record.line, record.cells, result)
+            else:
+                batch.append((record, result))
 
             if len(batch) >= BATCH_SIZE:
                 self._store(batch)
@@ -232,18 +232,19 @@ class _Batches:
         reasons = [f"{error.column or 'row'}: {error.reason}" for error in errors]
         self._rejected.write(line, cells, reasons)
 
-    def _store(self, batch: list[tuple[Record, ImportRow]]) -> None:
+    def _store(self, batch: list[tuple[Record, tuple[Any, ...]]]) -> None:
         existing = import_queries.existing_phones(
-            self._conn, self._target.run_id, {row.phone_number for _, row in batch}
+            self._conn, self._target.run_id, {row[PHONE_NUMBER_INDEX] for _, row in batch}
         )
         kept_lines: dict[str, int] = {}
-        rows: list[ImportRow] = []
+        rows: list[tuple[Any, ...]] = []
         for record, row in batch:
-            duplicate_of = self._duplicate_of(row.phone_number, existing, kept_lines)
+            phone = row[PHONE_NUMBER_INDEX]
+            duplicate_of = self._duplicate_of(phone, existing, kept_lines)
             if duplicate_of is not None:
-                self._add_duplicate(record, row, duplicate_of)
+                self._add_duplicate(record, phone, duplicate_of)
                 continue
-            kept_lines[row.phone_number] = row.line
+            kept_lines[phone] = record.line
             rows.append(row)
 
         import_queries.insert_imported(self._conn, rows, self._shared)
@@ -265,9 +266,9 @@ class _Batches:
         return ALREADY_IN_RUN
 
     def _add_duplicate(
-        self, record: Record, row: ImportRow, duplicate_of: int | Literal["already in the run"]
+        self, record: Record, phone: str, duplicate_of: int | Literal["already in the run"]
     ) -> None:
-        self._report.add_duplicate(Duplicate(row.line, row.phone_number, duplicate_of))
+        self._report.add_duplicate(Duplicate(record.line, phone, duplicate_of))
         where = f"duplicate of line {duplicate_of}" if isinstance(duplicate_of, int) else duplicate_of
         self._rejected.write(record.line, record.cells, [f"phone_number: {where}"])
 

@@ -1,0 +1,217 @@
+"""Figure: CSV import throughput and peak memory, through the path `journeys run import` takes.
+
+Each sample imports a generated file (`benchmarks.datasets`) into a new draft
+run of a journey with the fields name (string), number (number), date (date),
+boolean (boolean) and text (string), with default region US and full
+validation. The import runs in a child process, so that its peak memory is its
+own: the largest sum of the resident sets of the importing process and all its
+descendants (the forkserver and the worker processes), sampled from /proc every
+0.1 s. The sum is an upper bound, because forked processes share pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import common
+from benchmarks.common import Context, Measurement, machine
+from benchmarks.datasets import write_recipients_csv
+
+FIGURE = "import_csv"
+TARGET = ">= 100,000 rows/s with full validation; peak memory < 300 MB, flat as rows grow"
+ROWS_TARGET = 100_000
+MEMORY_TARGET_MB = 300
+# Shares of the full row count at which peak memory is measured, to show it is flat.
+MEMORY_SHARES = (10, 3, 1)
+
+JOURNEY = {
+    "name": "Import benchmark",
+    "fields": [
+        {"name": "name", "type": "string"},
+        {"name": "number", "type": "number"},
+        {"name": "date", "type": "date"},
+        {"name": "boolean", "type": "boolean"},
+        {"name": "text", "type": "string"},
+    ],
+    "nodes": [
+        {"id": "start", "type": "start", "next": "done"},
+        {"id": "done", "type": "end", "result": "imported"},
+    ],
+}
+
+
+def measure(ctx: Context, database: str) -> list[Measurement]:
+    """Import the generated file `ctx.repeats` times; return rows/s and peak memory."""
+    database_kind = database
+    rows = ctx.rows("import_rows")
+    path = _dataset(ctx.work_dir, rows)
+    command = f"python -m benchmarks --size {ctx.size} --figure {FIGURE} --database {database_kind}"
+
+    runs = [_import_in_child(ctx.work_dir, database_kind, path) for _ in range(ctx.repeats)]
+    speeds = [run["rows"] / run["seconds"] for run in runs]
+    memory = {rows: max(run["peak_mb"] for run in runs)}
+    for share in MEMORY_SHARES[:-1]:
+        smaller = rows // share
+        memory[smaller] = _import_in_child(ctx.work_dir, database_kind, _dataset(ctx.work_dir, smaller))["peak_mb"]
+
+    speed = Measurement(
+        figure=FIGURE,
+        database=database_kind,
+        unit="rows/s",
+        samples=speeds,
+        target=f">= {ROWS_TARGET:,} rows/s",
+        command=command,
+    )
+    speed.met = speed.median >= ROWS_TARGET
+    speed.notes = _speed_notes(runs, rows)
+
+    peak = Measurement(
+        figure=f"{FIGURE}_peak_memory",
+        database=database_kind,
+        unit="MB",
+        samples=[run["peak_mb"] for run in runs],
+        target=f"< {MEMORY_TARGET_MB} MB, flat as rows grow",
+        command=command,
+    )
+    peak.met = max(memory.values()) < MEMORY_TARGET_MB
+    peak.notes = [
+        "peak by rows: " + ", ".join(f"{count:,} rows {memory[count]:.0f} MB" for count in sorted(memory)),
+        "peak of the importing process alone (ru_maxrss): " + ", ".join(f"{run['main_mb']:.0f} MB" for run in runs),
+    ]
+    return [speed, peak]
+
+
+def _speed_notes(runs: list[dict[str, float]], rows: int) -> list[str]:
+    first = runs[0]
+    notes = [
+        f"{rows:,} rows: {first['accepted']:,.0f} accepted, {first['rejected']:,.0f} rejected, "
+        f"{first['duplicates']:,.0f} duplicates; {first['workers']:.0f} worker processes",
+        "seconds per run: " + ", ".join(f"{run['seconds']:.1f}" for run in runs),
+        "CPU seconds of the importing process per run: " + ", ".join(f"{run['main_cpu']:.1f}" for run in runs),
+        f"load average before the first run: {first['load']:.1f} on {os.cpu_count()} cores ({machine()})",
+    ]
+    return notes
+
+
+def _dataset(work_dir: Path, rows: int) -> Path:
+    """Return a generated file of `rows` rows, written once per work folder."""
+    path = work_dir / f"import_{rows}.csv"
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        write_recipients_csv(partial, rows, seed=1)
+        partial.replace(path)
+    return path
+
+
+def _import_in_child(work_dir: Path, database_kind: str, path: Path) -> dict[str, float]:
+    """Import `path` into a new database in a child process and return what it measured."""
+    with common.database(database_kind, work_dir) as url:
+        load = os.getloadavg()[0]
+        completed = subprocess.run(
+            [sys.executable, "-m", "benchmarks.figures.import_csv", url, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if completed.returncode != 0:
+        raise RuntimeError(f"the import child failed with exit code {completed.returncode}:\n{completed.stderr}")
+    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+    result["load"] = load
+    return result
+
+
+def _child(url: str, csv_path: str) -> None:
+    """Import one file through the service the CLI and the API call, and print the figures as JSON."""
+    from journeys.domain.settings import RunSettings
+    from journeys.importer import parallel
+    from journeys.importer.options import ImportOptions
+    from journeys.importer.service import import_recipients
+    from journeys.services.journeys import create_journey
+    from journeys.services.runs import create_run
+    from journeys.storage.db import connect
+
+    now = datetime.now(UTC)
+    engine = connect(url)
+    journey_id = create_journey(engine, JOURNEY, now=now)
+    run_id = create_run(engine, journey_id, name="import benchmark", settings=RunSettings(), now=now)
+    path = Path(csv_path)
+    workers = parallel.worker_count(path.stat().st_size)
+
+    sampler = _MemorySampler()
+    sampler.start()
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    report = import_recipients(engine, run_id, path, options=ImportOptions(default_region="US"), now=now)
+    seconds = time.perf_counter() - started
+    main_cpu = time.process_time() - cpu_started
+    sampler.stop()
+    engine.dispose()
+
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({
+        "rows": report.rows,
+        "accepted": report.accepted,
+        "rejected": report.rejected_rows,
+        "duplicates": report.duplicate_count,
+        "seconds": seconds,
+        "main_cpu": main_cpu,
+        "workers": workers,
+        "main_mb": own,
+        "peak_mb": max(sampler.peak_mb, own),
+    }))
+
+
+class _MemorySampler(threading.Thread):
+    """Samples the summed resident memory of this process and its descendants (Linux /proc)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_mb = 0.0
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(0.1):
+            self.peak_mb = max(self.peak_mb, _tree_rss_mb(os.getpid()))
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self.join()
+
+
+def _tree_rss_mb(root: int) -> float:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # The parent id is the fourth field after the parenthesised command name.
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+
+    total_kb = 0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        pending.extend(children.get(pid, []))
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kb += int(line.split()[1])
+    return total_kb / 1024
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], sys.argv[2])

@@ -33,7 +33,15 @@ function useDebounced(value: string, delay: number): string {
   return settled
 }
 
-export function RecipientsTable({ journey, runId, live }: { journey: Journey; runId: number; live: boolean }) {
+interface RecipientsTableProps {
+  journey: Journey
+  runId: number
+  live: boolean
+  /** Changes whenever the run's recipients may have changed (an import, a command), to reload the page. */
+  refreshKey: string
+}
+
+export function RecipientsTable({ journey, runId, live, refreshKey }: RecipientsTableProps) {
   const [filters, setFilters] = useState<Filters>({ status: '', node: '', q: '' })
   const [search, setSearch] = useState('')
   const [stack, setStack] = useState<CursorStack>(FIRST_PAGE)
@@ -49,7 +57,7 @@ export function RecipientsTable({ journey, runId, live }: { journey: Journey; ru
 
   const page = useAsync(
     () => getJson<RecipientPage>(`/api/runs/${runId}/recipients`, { status: filters.status, node: filters.node, q: filters.q, cursor, limit: PAGE_SIZE }),
-    [runId, filters.status, filters.node, filters.q, cursor],
+    [runId, filters.status, filters.node, filters.q, cursor, refreshKey],
   )
   const reload = page.reload
   usePolling(reload, REFRESH_MS, live)

@@ -130,7 +130,12 @@ export function RunView({ journey, runId, onChanged }: { journey: Journey; runId
           onImported={changed}
         />
       )}
-      <RecipientsTable journey={journey} runId={runId} live={detail.status === 'running' || detail.status === 'paused'} />
+      <RecipientsTable
+        journey={journey}
+        runId={runId}
+        live={detail.status === 'running' || detail.status === 'paused'}
+        refreshKey={`${detail.status} ${JSON.stringify(detail.recipients)}`}
+      />
 
       {asking === 'schedule' && (
         <ScheduleDialog

@@ -1,11 +1,14 @@
+import { lazy, Suspense } from 'react'
 import { getJson } from '../api/client'
 import type { Journey } from '../api/types'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { useAsync } from '../components/useAsync'
-import { OverviewTab } from '../overview/OverviewTab'
 import { journeyPath, navigate, type Tab } from '../router'
-import { RunsTab } from '../runs/RunsTab'
-import { WorkflowTab } from '../workflow/WorkflowTab'
+
+// Each tab is its own chunk: the canvas library is loaded only by the Workflow tab.
+const WorkflowTab = lazy(() => import('../workflow/WorkflowTab').then((module) => ({ default: module.WorkflowTab })))
+const RunsTab = lazy(() => import('../runs/RunsTab').then((module) => ({ default: module.RunsTab })))
+const OverviewTab = lazy(() => import('../overview/OverviewTab').then((module) => ({ default: module.OverviewTab })))
 
 const TAB_LABELS: Record<Tab, string> = { workflow: 'Workflow', runs: 'Runs', overview: 'Overview' }
 
@@ -43,9 +46,11 @@ export function JourneyPage({ journeyId, tab, runId }: { journeyId: number; tab:
         </nav>
       </header>
       <ErrorNotice error={journey.error} />
-      {journey.data && tab === 'workflow' && <WorkflowTab journey={journey.data} onSaved={journey.reload} />}
-      {journey.data && tab === 'runs' && <RunsTab journey={journey.data} runId={runId} />}
-      {journey.data && tab === 'overview' && <OverviewTab journey={journey.data} runId={runId} />}
+      <Suspense fallback={<p className="loading">Loading…</p>}>
+        {journey.data && tab === 'workflow' && <WorkflowTab journey={journey.data} onSaved={journey.reload} />}
+        {journey.data && tab === 'runs' && <RunsTab journey={journey.data} runId={runId} />}
+        {journey.data && tab === 'overview' && <OverviewTab journey={journey.data} runId={runId} />}
+      </Suspense>
     </main>
   )
 }

@@ -134,7 +134,8 @@ def _import_in_transaction(
         rejected.write_header(table.headers)
         batches = _Batches(conn, target, report, rejected, now)
         workers = worker_count(file.size)
-        batches.read(table, converter, workers, lambda: _report_progress(progress, file))
+        with import_queries.import_page_cache(conn):
+            batches.read(table, converter, workers, lambda: _report_progress(progress, file))
     finally:
         # Detach so that closing the wrapper never closes the caller's stream.
         text.detach()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,8 @@ MAX_FILENAME_LENGTH = 400
 # The columns that each imported row gives, in the order of its tuple; `data`
 # is JSON text, written by the JSON columns' serializer.
 IMPORTED_COLUMNS = ("line", "phone_number", "phone_extension", "data", "timezones", "search_text")
+# SQLite's page cache during an import, in KiB.
+IMPORT_CACHE_KIB = 32 * 1024
 # Rows per INSERT statement on SQLite: 600 parameters, far below its limit of 32,766.
 ROWS_PER_STATEMENT = 100
 # The columns whose values all recipients of one import share.
@@ -196,6 +199,27 @@ def _copy_imported(
                 copy.write_row(row + shared)
     except psycopg.Error as exc:
         raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
+
+
+@contextmanager
+def import_page_cache(conn: Connection) -> Iterator[None]:
+    """Give an SQLite connection a page cache of IMPORT_CACHE_KIB while an import writes.
+
+    The unique index on (run_id, phone_number) takes numbers in random order,
+    so a million-row import touches far more pages than SQLite's default 2 MiB
+    cache holds. 32 MiB saved about 15% of SQLite's time in a test with a
+    million generated rows. The previous size is restored after. PostgreSQL is
+    left alone.
+    """
+    if is_postgresql(conn):
+        yield
+        return
+    previous = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {previous}")
 
 
 def insert_import(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,14 +84,28 @@ def comparable(report: ImportReport) -> dict[str, Any]:
     return data
 
 
-def test_pool_gives_same_results_as_one_process(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("other_thread", [False, True], ids=["fork", "forkserver"])
+def test_pool_gives_same_results_as_one_process(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other_thread: bool
+) -> None:
     path = write_file(tmp_path / "recipients.csv")
     monkeypatch.setattr(parallel, "CHUNK_SIZE", 50)
 
     monkeypatch.setenv(parallel.WORKERS_ENV, "0")
     alone, alone_run = run_import(engine, path, tmp_path / "alone.csv")
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
-    pooled, pooled_run = run_import(engine, path, tmp_path / "pooled.csv")
+    # A second thread, as an API server has, makes the pool start from a forkserver.
+    release = threading.Event()
+    waiter = threading.Thread(target=release.wait)
+    if other_thread:
+        waiter.start()
+    try:
+        assert parallel._context().get_start_method() == ("forkserver" if other_thread else "fork")
+        pooled, pooled_run = run_import(engine, path, tmp_path / "pooled.csv")
+    finally:
+        release.set()
+        if other_thread:
+            waiter.join()
 
     assert alone.accepted > 500
     assert alone.rejected_rows > 10

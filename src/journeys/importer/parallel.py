@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -124,10 +125,19 @@ def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # A forkserver forks workers from a clean process, never from this one,
-    # whose threads (such as the API server's) could hold locks that a fork
-    # would copy locked.
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """Return how to start the workers: fork when this process has one thread, else a forkserver.
+
+    A fork starts at once and re-runs nothing, but it copies the locks that
+    other threads (such as the API server's) hold, so a process with threads
+    forks its workers from a forkserver. Workers started that way, or by spawn
+    where neither exists, import the main module again, as multiprocessing
+    documents, so a script that imports must guard its code with
+    `if __name__ == "__main__":`.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["journeys.importer.rows"])
         return context

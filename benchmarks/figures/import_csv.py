@@ -5,9 +5,8 @@ run of a journey with the fields name (string), number (number), date (date),
 boolean (boolean) and text (string), with default region US and full
 validation. The import runs in a child process, so that its peak memory is its
 own: the largest sum of the proportional set sizes (PSS, which splits each
-shared page among the processes that map it) of the importing process and all
-its descendants (the forkserver and the worker processes), sampled from
-/proc/PID/smaps_rollup every 0.1 s.
+shared page among the processes that map it) of the importing process and its
+worker processes, sampled from /proc/PID/smaps_rollup every 0.1 s (Linux).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import os
 import resource
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,19 +113,35 @@ def _dataset(work_dir: Path, rows: int) -> Path:
 
 
 def _import_in_child(work_dir: Path, database_kind: str, path: Path) -> dict[str, float]:
-    """Import `path` into a new database in a child process and return what it measured."""
+    """Import `path` into a new database in a child process and return what it measured.
+
+    Memory and the workers' CPU time are sampled from here, so that the child
+    has one thread, as the command line has, and forks its workers the same way.
+    """
     with common.database(database_kind, work_dir) as url:
         load = os.getloadavg()[0]
-        completed = subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.figures.import_csv", url, str(path)],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            check=False,
         )
-    if completed.returncode != 0:
-        raise RuntimeError(f"the import child failed with exit code {completed.returncode}:\n{completed.stderr}")
-    result: dict[str, float] = json.loads(completed.stdout.strip().splitlines()[-1])
+        peak_mb = 0.0
+        descendant_ticks: dict[int, int] = {}
+        while child.poll() is None:
+            memory, ticks = _tree_usage(child.pid)
+            peak_mb = max(peak_mb, memory)
+            descendant_ticks.update(ticks)
+            time.sleep(0.1)
+        stdout, stderr = child.communicate()
+    if child.returncode != 0:
+        raise RuntimeError(f"the import child failed with exit code {child.returncode}:\n{stderr}")
+
+    result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
     result["load"] = load
+    result["peak_mb"] = max(peak_mb, result["main_mb"])
+    # The last sample misses up to 0.1 s of each worker, so this is a slight underestimate.
+    result["worker_cpu"] = sum(descendant_ticks.values()) / os.sysconf("SC_CLK_TCK")
     return result
 
 
@@ -148,14 +162,11 @@ def _child(url: str, csv_path: str) -> None:
     path = Path(csv_path)
     workers = parallel.worker_count(path.stat().st_size)
 
-    sampler = _MemorySampler()
-    sampler.start()
     started = time.perf_counter()
     cpu_started = time.process_time()
     report = import_recipients(engine, run_id, path, options=ImportOptions(default_region="US"), now=now)
     seconds = time.perf_counter() - started
     main_cpu = time.process_time() - cpu_started
-    sampler.stop()
     engine.dispose()
 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -168,34 +179,7 @@ def _child(url: str, csv_path: str) -> None:
         "main_cpu": main_cpu,
         "workers": workers,
         "main_mb": own,
-        "peak_mb": max(sampler.peak_mb, own),
-        "worker_cpu": sampler.descendant_cpu,
     }))
-
-
-class _MemorySampler(threading.Thread):
-    """Samples the summed PSS of this process and its descendants, and their CPU time (Linux /proc)."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_mb = 0.0
-        self._descendant_ticks: dict[int, int] = {}
-        self._stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(0.1):
-            memory, ticks = _tree_usage(os.getpid())
-            self.peak_mb = max(self.peak_mb, memory)
-            self._descendant_ticks.update(ticks)
-
-    @property
-    def descendant_cpu(self) -> float:
-        """Return the CPU seconds of the descendants as last sampled, an underestimate by up to 0.1 s each."""
-        return sum(self._descendant_ticks.values()) / os.sysconf("SC_CLK_TCK")
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self.join()
 
 
 def _tree_usage(root: int) -> tuple[float, dict[int, int]]:

@@ -16,6 +16,7 @@ import itertools
 import multiprocessing
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,8 @@ CHUNK_SIZE = 2_000
 PARALLEL_MIN_BYTES = 4 << 20
 CHUNKS_IN_FLIGHT_PER_WORKER = 2
 WORKERS_ENV = "JOURNEYS_IMPORT_WORKERS"
+# How often a worker checks that the importing process still runs.
+IMPORTER_CHECK_SECONDS = 1.0
 
 # The converter of a worker process, set once when the worker starts.
 _worker_converter: RowConverter | None = None
@@ -92,7 +95,7 @@ def _converted_in_pool(
         max_workers=workers,
         mp_context=_context(),
         initializer=_start_worker,
-        initargs=(converter,),
+        initargs=(converter, os.getpid()),
     )
     pending: deque[tuple[list[Record], Future[list[ChunkResult]]]] = deque()
     try:
@@ -144,9 +147,24 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(converter: RowConverter) -> None:
+def _start_worker(converter: RowConverter, importer: int) -> None:
     global _worker_converter
     _worker_converter = converter
+    threading.Thread(target=_exit_without, args=(importer,), daemon=True).start()
+
+
+def _exit_without(importer: int) -> None:
+    """End this worker once the importing process is gone.
+
+    A killed importer closes no pipes that the workers wait on, because the
+    workers hold copies of them, so without this they would wait forever.
+    """
+    while True:
+        time.sleep(IMPORTER_CHECK_SECONDS)
+        try:
+            os.kill(importer, 0)
+        except ProcessLookupError:
+            os._exit(1)
 
 
 def _convert_chunk(lines: list[int], cells: list[list[str]]) -> list[ChunkResult]:

@@ -37,7 +37,7 @@ export function CallsChart({ calls, timeZone }: { calls: CallSeries; timeZone: s
           {asTable ? 'Show as chart' : 'Show as table'}
         </button>
       </div>
-      {calls.clipped && <p className="hint">The range has more days than the chart can show, so only its last {calls.series.length} days are drawn.</p>}
+      {calls.clipped && <p className="hint">The range has more days than the chart can show, so only its last {calls.series.length} day{calls.series.length === 1 ? '' : 's'} {calls.series.length === 1 ? 'is' : 'are'} drawn.</p>}
       {total === 0 ? (
         <p className="hint">No call with an outcome in this range yet.</p>
       ) : asTable ? (
@@ -58,7 +58,7 @@ function ChartSvg({ calls, timeZone, total }: { calls: CallSeries; timeZone: str
   const layout = barLayout(bars.length, PLOT_WIDTH, MAX_BAR_WIDTH)
   const y = (value: number) => MARGIN.top + PLOT_HEIGHT - scaleHeight(value, scale, PLOT_HEIGHT)
   const first = calls.series[0]?.start
-  const summary = `${formatCount(total)} calls in ${bars.length} buckets of one ${calls.bucket}` + (first ? ` from ${fullLabel(first, calls.bucket, timeZone)}` : '')
+  const summary = `${formatCount(total)} call${total === 1 ? '' : 's'} in ${bars.length} bucket${bars.length === 1 ? '' : 's'} of one ${calls.bucket}` + (first ? ` from ${fullLabel(first, calls.bucket, timeZone)}` : '')
 
   return (
     <svg className="calls-chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Chart of calls over time: ${summary}. Use Show as table to read the figures.`}>

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { getJson, sendJson } from '../api/client'
+import { ApiError, getJson, sendJson } from '../api/client'
 import type { Journey } from '../api/types'
 import { ConfirmDialog } from '../components/Dialog'
 import { ErrorNotice } from '../components/ErrorNotice'
@@ -8,6 +8,7 @@ import { formatCount, formatTime } from '../format'
 import { journeyPath, navigate } from '../router'
 import { useCan } from '../session'
 import { allowedControls, isLive, type RunControl } from './controls'
+import { ForeignRunNotice, RunNotFound } from './ForeignRun'
 import { ImportWizard } from './ImportWizard'
 import { RecipientsTable } from './RecipientsTable'
 import { RECIPIENT_STATUSES, type RunDetail } from './runTypes'
@@ -43,8 +44,10 @@ export function RunView({ journey, runId, onChanged }: { journey: Journey; runId
   const live = run.data ? isLive(run.data.status) : false
   usePolling(run.reload, RUN_REFRESH_MS, live)
 
+  if (run.error instanceof ApiError && run.error.status === 404) return <RunNotFound runId={runId} />
   if (!run.data) return <ErrorNotice error={run.error} />
   const detail = run.data
+  if (detail.journey_id !== journey.id) return <ForeignRunNotice run={detail} tab="runs" />
   const startTrigger = journey.document.nodes.find((node) => node.type === 'start')?.trigger
   const controls = allowedControls(detail.status, { canOperate, startTrigger: typeof startTrigger === 'string' ? startTrigger : undefined })
 
@@ -238,7 +241,7 @@ function StatusSummary({ counts }: { counts: Record<string, number> }) {
   return (
     <ul className="status-summary" aria-label="Recipients by status">
       <li>
-        <strong>{formatCount(total)}</strong> recipients
+        <strong>{formatCount(total)}</strong> recipient{total === 1 ? '' : 's'}
       </li>
       {statuses
         .filter((status) => counts[status])

@@ -50,7 +50,12 @@ describe('describeSchedule', () => {
   })
 
   it('falls back to UTC without a schedule text', () => {
-    expect(describeSchedule('2026-03-05T14:00:00Z', null, 'UTC', 'en-US').chosen).toBe('Mar 5, 2026, 2:00 PM UTC (UTC)')
+    expect(describeSchedule('2026-03-05T14:00:00Z', null, 'UTC', 'en-US').chosen).toBe('Mar 5, 2026, 2:00 PM UTC')
+  })
+
+  it('names UTC once for a viewer in UTC', () => {
+    const summary = describeSchedule('2026-03-05T05:30:00Z', '2026-03-05 14:30 Asia/Tokyo', 'UTC', 'en-US')
+    expect(summary.browser).toBe('Mar 5, 2026, 5:30 AM UTC')
   })
 })
 

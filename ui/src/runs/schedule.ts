@@ -74,7 +74,13 @@ export interface ScheduleSummary {
 /** Describe a scheduled start in its own zone and, where it differs, in the browser's. */
 export function describeSchedule(scheduledAt: string, scheduleLocal: string | null, viewerZone: string, locale?: string): ScheduleSummary {
   const zone = scheduleZone(scheduleLocal) ?? 'UTC'
-  const chosen = `${formatInZone(scheduledAt, zone, locale)} (${zone})`
+  const chosen = inZoneNamed(scheduledAt, zone, locale)
   if (zone === viewerZone) return { chosen }
-  return { chosen, browser: `${formatInZone(scheduledAt, viewerZone, locale)} (${viewerZone})` }
+  return { chosen, browser: inZoneNamed(scheduledAt, viewerZone, locale) }
+}
+
+/** Formats an instant in `zone` and adds the zone's name unless the short zone name already is it ('5:30 AM UTC'). */
+function inZoneNamed(instant: string, zone: string, locale?: string): string {
+  const text = formatInZone(instant, zone, locale)
+  return text.endsWith(` ${zone}`) ? text : `${text} (${zone})`
 }

@@ -47,7 +47,7 @@ export function JourneyNodeCard({ id, data, selected }: NodeProps<FlowNode>) {
       </div>
       <div className="journey-node-summary">{nodeSummary(node)}</div>
       {onNow !== undefined && (
-        <div className="journey-node-count" aria-label={`${onNow} recipients here now`}>
+        <div className="journey-node-count" aria-label={`${onNow} recipient${onNow === 1 ? '' : 's'} here now`}>
           {formatCount(onNow)} here now
         </div>
       )}

@@ -6,6 +6,7 @@ import type { Journey, JourneyDocument, Problem } from '../api/types'
 import { Dialog } from '../components/Dialog'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { useAsync } from '../components/useAsync'
+import { plural, reasonNotToSave } from './saveBlocked'
 
 export interface SaveImpact {
   runs: { id: number; name: string; status: string }[]
@@ -19,10 +20,6 @@ interface SaveDialogProps {
   onSaved: (journey: Journey) => void
   onProblems: (problems: Problem[]) => void
   onClose: () => void
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
 export function SaveDialog({ journeyId, document, onSaved, onProblems, onClose }: SaveDialogProps) {
@@ -79,15 +76,6 @@ export function SaveDialog({ journeyId, document, onSaved, onProblems, onClose }
       <ErrorNotice error={error} />
     </Dialog>
   )
-}
-
-function reasonNotToSave(impact: SaveImpact | undefined): string | undefined {
-  if (!impact) return undefined
-  if (impact.blocked.length > 0) {
-    return 'Saving is blocked: recipients of live runs wait at nodes this version removes. Keep those nodes until the runs finish, or cancel the runs.'
-  }
-  if (impact.problems.length > 0) return `Saving is blocked: the journey has ${plural(impact.problems.length, 'problem')}. Fix them first.`
-  return undefined
 }
 
 function ImpactDetails({ impact }: { impact: SaveImpact }) {

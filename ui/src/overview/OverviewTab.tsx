@@ -4,6 +4,7 @@ import type { Journey } from '../api/types'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { useAsync, usePolling } from '../components/useAsync'
 import { journeyPath, navigate } from '../router'
+import { ForeignRun } from '../runs/ForeignRun'
 import type { RunListItem } from '../runs/runTypes'
 import { allowedBucket } from './buckets'
 import { CallsChart } from './CallsChart'
@@ -54,6 +55,13 @@ export function OverviewTab({ journey, runId }: { journey: Journey; runId?: numb
 
   if (runs.error) return <section className="overview" aria-label="Overview"><ErrorNotice error={runs.error} /></section>
   if (!runs.data) return <section className="overview loading" aria-label="Overview">Loading…</section>
+  if (runId !== undefined && !runs.data.some((run) => run.id === runId)) {
+    return (
+      <section className="overview" aria-label="Overview">
+        <ForeignRun runId={runId} tab="overview" />
+      </section>
+    )
+  }
   if (runs.data.length === 0) return <EmptyOverview journeyId={journey.id} />
 
   return (

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react'
-import { getJson } from '../api/client'
+import { ApiError, getJson } from '../api/client'
 import type { Journey } from '../api/types'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { useAsync } from '../components/useAsync'
@@ -14,6 +14,7 @@ const TAB_LABELS: Record<Tab, string> = { workflow: 'Workflow', runs: 'Runs', ov
 
 export function JourneyPage({ journeyId, tab, runId }: { journeyId: number; tab: Tab; runId?: number }) {
   const journey = useAsync(() => getJson<Journey>(`/api/journeys/${journeyId}`), [journeyId])
+  if (journey.error instanceof ApiError && journey.error.status === 404) return <JourneyNotFound journeyId={journeyId} />
 
   return (
     <main className="journey-page">
@@ -29,21 +30,23 @@ export function JourneyPage({ journeyId, tab, runId }: { journeyId: number; tab:
         </a>
         <span aria-hidden="true"> / </span>
         <h1>{journey.data?.name ?? '…'}</h1>
-        <nav className="tabs" aria-label="Journey">
-          {(Object.keys(TAB_LABELS) as Tab[]).map((name) => (
-            <a
-              key={name}
-              href={journeyPath(journeyId, name)}
-              aria-current={name === tab ? 'page' : undefined}
-              onClick={(event) => {
-                event.preventDefault()
-                navigate(journeyPath(journeyId, name, name === 'workflow' ? undefined : runId))
-              }}
-            >
-              {TAB_LABELS[name]}
-            </a>
-          ))}
-        </nav>
+        {journey.data && (
+          <nav className="tabs" aria-label="Journey">
+            {(Object.keys(TAB_LABELS) as Tab[]).map((name) => (
+              <a
+                key={name}
+                href={journeyPath(journeyId, name)}
+                aria-current={name === tab ? 'page' : undefined}
+                onClick={(event) => {
+                  event.preventDefault()
+                  navigate(journeyPath(journeyId, name, name === 'workflow' ? undefined : runId))
+                }}
+              >
+                {TAB_LABELS[name]}
+              </a>
+            ))}
+          </nav>
+        )}
       </header>
       <ErrorNotice error={journey.error} />
       <Suspense fallback={<p className="loading">Loading…</p>}>
@@ -51,6 +54,27 @@ export function JourneyPage({ journeyId, tab, runId }: { journeyId: number; tab:
         {journey.data && tab === 'runs' && <RunsTab journey={journey.data} runId={runId} />}
         {journey.data && tab === 'overview' && <OverviewTab journey={journey.data} runId={runId} />}
       </Suspense>
+    </main>
+  )
+}
+
+// The API's 404 sentence is written for the CLI, so the page says it in its own words.
+function JourneyNotFound({ journeyId }: { journeyId: number }) {
+  return (
+    <main className="page">
+      <h1>Journey {journeyId} was not found</h1>
+      <p>
+        It may have been deleted, or the link may be mistyped.{' '}
+        <a
+          href="/"
+          onClick={(event) => {
+            event.preventDefault()
+            navigate('/')
+          }}
+        >
+          Go to the journeys list.
+        </a>
+      </p>
     </main>
   )
 }

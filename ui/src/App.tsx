@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import { ApiError, getJson, sendJson } from './api/client'
 import type { WhoAmI } from './api/types'
-import { ErrorNotice } from './components/ErrorNotice'
+import { ConnectionBanner, ErrorNotice } from './components/ErrorNotice'
 import { JourneyPage } from './pages/JourneyPage'
 import { JourneysList } from './pages/JourneysList'
 import { SignIn } from './pages/SignIn'
@@ -33,12 +33,20 @@ export function App() {
   }, [session])
 
   if (session.state === 'loading') return <p className="loading">Loading…</p>
-  if (session.state === 'error') return <ErrorNotice error={session.error} />
+  if (session.state === 'error') {
+    return (
+      <>
+        <ConnectionBanner />
+        <ErrorNotice error={session.error} />
+      </>
+    )
+  }
   if (session.state === 'signed-out' || !value) return <SignIn onSignedIn={(user) => setSession({ state: 'signed-in', user })} />
 
   return (
     <SessionContext.Provider value={value}>
       <TopBar session={value} />
+      <ConnectionBanner />
       <Screen />
     </SessionContext.Provider>
   )

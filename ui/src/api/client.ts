@@ -1,5 +1,7 @@
 // The one way the web app talks to the API: same-origin fetch with the session cookie,
 // the CSRF header on every change, and the API's error body turned into ApiError.
+import { setUnreachable } from './connection'
+import { plainMessage } from './messages'
 
 export interface FieldError {
   path: string
@@ -50,7 +52,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
   try {
     const body = await response.json()
     const errors = Array.isArray(body.errors) ? body.errors.map(toFieldError) : []
-    return new ApiError(response.status, body.code ?? 'error', body.message ?? response.statusText, errors)
+    return new ApiError(response.status, body.code ?? 'error', plainMessage(body.message ?? response.statusText), errors)
   } catch {
     return new ApiError(response.status, 'error', `the server answered ${response.status} ${response.statusText}`)
   }
@@ -58,7 +60,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
 
 function toFieldError(error: { path?: unknown; message?: unknown; node_id?: unknown }): FieldError {
   const path = typeof error.path === 'string' ? error.path : ''
-  const message = typeof error.message === 'string' ? error.message : ''
+  const message = typeof error.message === 'string' ? plainMessage(error.message) : ''
   const nodeId = typeof error.node_id === 'string' ? error.node_id : undefined
   return { path, message, nodeId }
 }
@@ -78,8 +80,10 @@ export async function request(method: string, path: string, body?: unknown): Pro
   try {
     response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' })
   } catch {
+    setUnreachable(true)
     throw new ApiError(0, 'network', 'the server cannot be reached; check that journeys serve is running, then try again')
   }
+  setUnreachable(false)
   if (!response.ok) throw await errorFrom(response)
   return response
 }

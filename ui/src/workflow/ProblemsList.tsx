@@ -1,5 +1,6 @@
 // Every validation problem of the working document; choosing one shows where it is.
 import type { JourneyDocument, Problem } from '../api/types'
+import { isNetworkError } from '../api/connection'
 import { problemNodeId } from '../graph/problems'
 
 interface ProblemsListProps {
@@ -25,12 +26,12 @@ export function ProblemsList({ document, problems, checking, error, onSelect }: 
       <h2 id="problems-title">
         Problems <span className="badge">{problems.length}</span>
       </h2>
-      {error ? (
+      {error && !isNetworkError(error) ? (
         <p className="error" role="alert">
           The journey could not be checked: {error instanceof Error ? error.message : String(error)}
         </p>
       ) : null}
-      {problems.length === 0 && !error && <p className="hint">{checking ? 'Checking…' : 'No problems found.'}</p>}
+      {problems.length === 0 && (!error || isNetworkError(error)) && <p className="hint">{checking ? 'Checking…' : 'No problems found.'}</p>}
       <ul className="problems-list">
         {problems.map((problem, index) => (
           <li key={`${index}-${problem.path}-${problem.message}`}>

@@ -1,9 +1,9 @@
 import { useMemo, useState, type FormEvent } from 'react'
-import { sendJson } from '../api/client'
+import { ApiError, sendJson } from '../api/client'
 import { Dialog } from '../components/Dialog'
 import { ErrorNotice, fieldError } from '../components/ErrorNotice'
 import { Field } from '../components/Field'
-import { CALL_OUTCOMES, PROVIDERS, WEEKDAYS, defaultRunForm, runCreateBody, type CallOutcome, type Provider, type RunForm } from './runForm'
+import { CALL_OUTCOMES, PROVIDERS, WEEKDAYS, defaultRunForm, formProblems, runCreateBody, type CallOutcome, type Provider, type RunForm } from './runForm'
 import type { Run } from './runTypes'
 import { browserTimeZone, timeZoneList } from './schedule'
 
@@ -21,6 +21,11 @@ export function NewRunDialog({ journeyId, onClose, onCreated }: { journeyId: num
 
   async function create(event: FormEvent) {
     event.preventDefault()
+    const problems = Object.entries(formProblems(form)).map(([path, message]) => ({ path, message }))
+    if (problems.length > 0) {
+      setError(new ApiError(422, 'invalid_form', problems[0].message, problems))
+      return
+    }
     setBusy(true)
     try {
       onCreated(await sendJson<Run>('POST', `/api/journeys/${journeyId}/runs`, runCreateBody(form)))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { callingWindowText, defaultRunForm, formatDays, numberOrText, runCreateBody } from './runForm'
+import { callingWindowText, defaultRunForm, formatDays, formProblems, numberOrText, runCreateBody } from './runForm'
 
 describe('formatDays', () => {
   it.each([
@@ -59,5 +59,33 @@ describe('runCreateBody', () => {
     const body = runCreateBody({ ...defaultRunForm('UTC'), provider: 'twilio' })
     expect(body.settings.provider).toBe('twilio')
     expect(body.settings.simulator).toBeUndefined()
+  })
+})
+
+describe('formProblems', () => {
+  const form = defaultRunForm('UTC')
+
+  it('accepts the default form', () => {
+    expect(formProblems(form)).toEqual({})
+  })
+
+  it('asks for at least one calling day', () => {
+    expect(formProblems({ ...form, days: [] }).calling_window).toBe('Choose at least one calling day, or tick No calling window.')
+  })
+
+  it('explains a window that ends before it starts', () => {
+    expect(formProblems({ ...form, start: '22:00', end: '06:00' }).calling_window).toBe(
+      'Until (06:00) must be later than From (22:00): a calling window cannot run past midnight.',
+    )
+  })
+
+  it('ignores the window when there is none', () => {
+    expect(formProblems({ ...form, useWindow: false, days: [] }).calling_window).toBeUndefined()
+  })
+
+  it('rejects zero and fractional concurrent calls', () => {
+    expect(formProblems({ ...form, maxConcurrentCalls: '0' }).max_concurrent_calls).toBe('Max concurrent calls must be a whole number of at least 1.')
+    expect(formProblems({ ...form, maxConcurrentCalls: '1.5' }).max_concurrent_calls).toBeDefined()
+    expect(formProblems({ ...form, maxConcurrentCalls: '' }).max_concurrent_calls).toBeDefined()
   })
 })

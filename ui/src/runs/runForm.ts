@@ -107,3 +107,30 @@ export function runCreateBody(form: RunForm): RunCreateBody {
   }
   return body
 }
+
+export type FormProblems = Partial<Record<'calling_window' | 'max_concurrent_calls', string>>
+
+/** Checks what the API would reject, and words each problem in the form's own labels. */
+export function formProblems(form: RunForm): FormProblems {
+  const problems: FormProblems = {}
+  const window = windowProblem(form)
+  if (window) problems.calling_window = window
+
+  const calls = Number(form.maxConcurrentCalls.trim())
+  if (form.maxConcurrentCalls.trim() === '' || !Number.isInteger(calls) || calls < 1) {
+    problems.max_concurrent_calls = 'Max concurrent calls must be a whole number of at least 1.'
+  }
+  return problems
+}
+
+function windowProblem(form: RunForm): string | undefined {
+  if (!form.useWindow) return undefined
+  if (form.days.length === 0) return 'Choose at least one calling day, or tick No calling window.'
+  if (!form.start || !form.end) return 'Enter both a From and an Until time.'
+
+  // 'HH:MM' strings compare in time order. The API rejects a range that runs past midnight.
+  if (form.end <= form.start) {
+    return `Until (${form.end}) must be later than From (${form.start}): a calling window cannot run past midnight.`
+  }
+  return undefined
+}

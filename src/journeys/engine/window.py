@@ -24,9 +24,14 @@ def window_wait(
     """
     if settings.calling_window is None:
         return None
-    return next_open_time(
-        _parse(settings.calling_window), zones, now, default_zone=settings.default_timezone
-    )
+    return _decide(settings.calling_window, settings.default_timezone, tuple(zones), now)
+
+
+# A batch asks the same question for many recipients (one window, a few zones and
+# the batch's `now`), and the answer depends on nothing else, so it is cached.
+@lru_cache(maxsize=4096)
+def _decide(window: str, default_zone: str, zones: tuple[str, ...], now: datetime) -> WindowDecision:
+    return next_open_time(_parse(window), zones, now, default_zone=default_zone)
 
 
 def describe(decision: WindowDecision) -> str:

@@ -29,10 +29,10 @@ def insert_messages_once(conn: Connection, messages: Sequence[dict[str, Any]]) -
     if not messages:
         return set()
     statement = (postgresql_insert if is_postgresql(conn) else sqlite_insert)(simulated_messages)
+    # Only the set of inserted ids matters, not their order. Asking for parameter
+    # order made SQLAlchemy run ON CONFLICT DO NOTHING once per row.
     inserted = conn.execute(
-        statement.on_conflict_do_nothing(index_elements=["action_id"]).returning(
-            simulated_messages.c.action_id, sort_by_parameter_order=True
-        ),
+        statement.on_conflict_do_nothing(index_elements=["action_id"]).returning(simulated_messages.c.action_id),
         [{**message, "reported": False} for message in messages],
     )
     return {row.action_id for row in inserted}

@@ -29,7 +29,7 @@ from journeys.importer.rows import ChunkResult, ImportRow, RowConverter
 # Records per chunk: large enough that sending a chunk costs little next to
 # converting it, small enough that the chunks in flight take a few MiB.
 CHUNK_SIZE = 2_000
-# Files smaller than this (about 50,000 rows of the benchmark file) are
+# Files smaller than this (about 60,000 rows of the benchmark file) are
 # converted in the importing process, because starting the workers costs
 # more than they would save there.
 PARALLEL_MIN_BYTES = 4 << 20

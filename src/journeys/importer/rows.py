@@ -93,7 +93,8 @@ class RowConverter:
         self._width = len(mapping.headers)
         self._timezone = cell_converter(TIMEZONE_FIELD, options)
         self._plan = [
-            (field.name, column, cell_converter(field, options)) for field, column in zip(self._fields, self._columns, strict=True)
+            (field.name, column, cell_converter(field, options))
+            for field, column in zip(self._fields, self._columns, strict=True)
         ]
         self._searchable = [field.name for field in self._fields if field.type in SEARCHABLE_TYPES]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import timedelta
 
@@ -31,3 +32,46 @@ def parse_offset(text: str) -> timedelta:
 def is_offset(text: str) -> bool:
     """Return whether `text` is an offset that `parse_offset` accepts."""
     return _OFFSET.match(text) is not None
+
+
+# The longest time a `time_delay` node or a `wait_until` offset may hold a
+# recipient. Ten years is far past any outreach schedule, and it keeps every
+# computed date well inside what `datetime` can hold.
+MAX_DELAY_DAYS = 3650
+MAX_DELAY = timedelta(days=MAX_DELAY_DAYS)
+DELAY_UNIT_SECONDS = {"minutes": 60, "hours": 3600, "days": 86400}
+
+
+def delay_problem(amount: object, unit: object) -> str | None:
+    """Return why `amount` `unit` is not a usable time delay, or None when it is one."""
+    if unit not in DELAY_UNIT_SECONDS or isinstance(amount, bool) or not isinstance(amount, (int, float)):
+        return None  # The schema check reports a wrong type or unit.
+    if not math.isfinite(amount) or amount <= 0:
+        return f"amount {amount!r} must be a positive, finite number"
+    if amount * DELAY_UNIT_SECONDS[str(unit)] > MAX_DELAY.total_seconds():
+        return (
+            f"amount {amount:g} {unit} is too long; the maximum is {MAX_DELAY_DAYS:,} days "
+            f"({MAX_DELAY_DAYS * 24:,} hours, {MAX_DELAY_DAYS * 1440:,} minutes)"
+        )
+    return None
+
+
+def delay_duration(amount: float, unit: str) -> timedelta:
+    """Return the duration of a time delay, raising ValueError with the reason when it is unusable."""
+    problem = delay_problem(amount, unit)
+    if problem is not None:
+        raise ValueError(problem)
+    return timedelta(seconds=amount * DELAY_UNIT_SECONDS[unit])
+
+
+def wait_offset_problem(text: str) -> str | None:
+    """Return why `text` is not a usable `wait_until` offset, or None when it is one."""
+    try:
+        offset = parse_offset(text)
+    except ValueError as exc:
+        return str(exc)
+    except OverflowError:
+        offset = MAX_DELAY * 2
+    if abs(offset) > MAX_DELAY:
+        return f"offset {text!r} is too large; the maximum is {MAX_DELAY_DAYS:,} days either way"
+    return None

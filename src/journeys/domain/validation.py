@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from journeys.domain.document import BUILTIN_FIELDS, DataField, JourneyDocument
+from journeys.domain.durations import delay_problem, wait_offset_problem
 from journeys.domain.jsonvalues import JsonPath, find_json_problem, format_path
 from journeys.domain.outputs import DEFAULT_CASE_LABEL
 from journeys.domain.references import (
     NameCatalog,
     condition_problems,
-    offset_problem,
     template_problems,
 )
 from journeys.domain.schema_problems import schema_problems
@@ -42,6 +42,8 @@ E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_LISTED = 10
+# Node types that park the recipient, so a cycle through one of them is a schedule, not a spin.
+PAUSING_TYPES = frozenset({"time_delay", "wait_until"})
 _LIST_ITEM = re.compile(r"^(fields|nodes)\[(\d+)\]")
 
 
@@ -275,6 +277,7 @@ def _graph_problems(nodes: list[_RawNode]) -> Iterator[Problem]:
     yield from _start_problems(nodes)
     yield from _target_problems(nodes)
     yield from _unreachable_problems(nodes)
+    yield from _loop_problems(nodes)
 
 
 def _id_problems(nodes: list[_RawNode]) -> Iterator[Problem]:
@@ -347,6 +350,87 @@ def _unreachable_problems(nodes: list[_RawNode]) -> Iterator[Problem]:
             yield node.problem("unreachable: no path from the start node leads here; connect it or remove it")
 
 
+def _loop_problems(nodes: list[_RawNode]) -> Iterator[Problem]:
+    """Report each cycle of nodes that has no `time_delay` or `wait_until` node in it.
+
+    The engine moves a recipient through such a cycle without pausing, so it would
+    repeat the same calls or messages at once until the step limit fails it.
+    """
+    by_id = {node.id: node for node in nodes if node.id is not None}
+    pausing = {node_id for node_id, node in by_id.items() if node.type in PAUSING_TYPES}
+    edges = {
+        node_id: [target for _, target in node.targets() if target in by_id and target not in pausing]
+        for node_id, node in by_id.items()
+        if node_id not in pausing
+    }
+    for cycle in _cycles(edges):
+        steps = " → ".join([*cycle, cycle[0]])
+        yield by_id[cycle[0]].problem(
+            f"nodes {steps} form a loop without a Time Delay or Wait Until; add one, or the "
+            "recipient would repeat these steps at once until the step limit"
+        )
+
+
+def _cycles(edges: Mapping[str, list[str]]) -> Iterator[list[str]]:
+    """Yield one cycle for each strongly connected group of nodes that loops (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    # Iterative, so a long chain of nodes cannot exceed the recursion limit.
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node_id, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(edges[target])))
+                elif target in on_stack:
+                    low[node_id] = min(low[node_id], index[target])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node_id])
+            if low[node_id] == index[node_id]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node_id:
+                        break
+                if len(group) > 1 or node_id in edges[node_id]:
+                    groups.append(group)
+
+    for group in groups:
+        yield _cycle_in(set(group), edges)
+
+
+def _cycle_in(group: set[str], edges: Mapping[str, list[str]]) -> list[str]:
+    """Return one cycle through the nodes of a strongly connected `group`, in edge order."""
+    first = min(group)
+    path = [first]
+    seen = {first: 0}
+    while True:
+        following = next(target for target in edges[path[-1]] if target in group)
+        if following in seen:
+            return path[seen[following]:]
+        seen[following] = len(path)
+        path.append(following)
+
+
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(candidates), n=1)
     return f"; did you mean '{close[0]}'?" if close else ""
@@ -366,6 +450,10 @@ def _node_problems(
         yield from _call_template_problems(node, catalog)
     if node.type == "wait_until":
         yield from _wait_until_problems(node, catalog)
+    if node.type == "time_delay":
+        problem = delay_problem(node.settings.get("amount"), node.settings.get("unit"))
+        if problem is not None:
+            yield node.problem(problem, "amount")
     if node.type == "branch":
         yield from _branch_problems(node, catalog)
 
@@ -416,7 +504,7 @@ def _wait_until_problems(node: _RawNode, catalog: NameCatalog) -> Iterator[Probl
         )
 
     offset = node.text("offset")
-    problem = offset_problem(offset) if offset is not None else None
+    problem = wait_offset_problem(offset) if offset is not None else None
     if problem is not None:
         yield node.problem(problem, "offset")
 

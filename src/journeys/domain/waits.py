@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from journeys.domain.document import WaitUntilNode
-from journeys.domain.durations import parse_offset
+from journeys.domain.durations import parse_offset, wait_offset_problem
 from journeys.domain.localtime import format_local, load_zone, resolve_local
 from journeys.domain.windows import CallingWindow, next_open_time
 from journeys.errors import InvalidInputError
@@ -175,10 +175,12 @@ def _split_offset(offset: timedelta) -> tuple[int, timedelta]:
 def _offset(node: WaitUntilNode) -> timedelta:
     if not node.offset:
         return timedelta(0)
-    try:
-        return parse_offset(node.offset)
-    except ValueError as exc:
-        raise _WaitFailure(str(exc)) from exc
+
+    # Validation rejects these offsets; a journey saved before the maximum may hold one.
+    problem = wait_offset_problem(node.offset)
+    if problem is not None:
+        raise _WaitFailure(problem)
+    return parse_offset(node.offset)
 
 
 def _time_of_day(text: str | None) -> time | None:

@@ -481,7 +481,7 @@ def test_step_limit_stops_redial_loop(cli: Cli) -> None:
     recipient = cli.export_recipients(run_id)[0]
     assert recipient["status"] == "failed"
     assert f"limit of {document['max_steps']} steps" in recipient["failure_reason"]
-    # start, then (call_1, again) three times, is seven steps: the fourth call is never entered.
+    # start, then (call_1, again, retry_wait) three times, is ten steps: the fourth call is never entered.
     assert recipient["calls_placed"] == "3"
 
 

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(10.0, gt=0)
 
     max_upload_bytes: int = Field(100 * 1024 * 1024, ge=1)
+    # The largest JSON request body; a journey document is far smaller.
+    max_json_bytes: int = Field(5 * 1024 * 1024, ge=1)
     # Seconds after a call's maximum duration before its result counts as missing.
     result_margin_seconds: int = Field(300, ge=0)
     session_days: int = Field(14, ge=1)

@@ -36,7 +36,7 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
     app.state.catalog = Catalog()
 
     errors.install(app)
-    app.add_middleware(InputCheckMiddleware)
+    app.add_middleware(InputCheckMiddleware, max_json_bytes=config.max_json_bytes)
     for module in _route_modules():
         app.include_router(module.router)
 

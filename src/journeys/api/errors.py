@@ -43,6 +43,9 @@ _HTTP_CODES = {
 }
 
 
+_PYDANTIC_PREFIXES = ("Value error, ", "Assertion failed, ")
+
+
 def error_body(code: str, message: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"code": code, "message": message}
     if errors:
@@ -72,18 +75,45 @@ async def _journeys_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return invalid_request(exc.errors())
+    return invalid_request([_readable(error, exc.body) for error in exc.errors()])
+
+
+def _readable(error: Mapping[str, Any], body: Any) -> Mapping[str, Any]:
+    """Rewrite FastAPI's "JSON decode error" with its reason and place in the body."""
+    if error.get("type") != "json_invalid" or not isinstance(body, (str, bytes)):
+        return error
+    loc = error.get("loc", ())
+    position = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+    reason = (error.get("ctx") or {}).get("error", "invalid JSON")
+    if position is None:
+        message = f"the request body is not valid JSON: {reason}"
+    else:
+        text = body if isinstance(body, str) else body.decode("utf-8", "replace")
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        message = f"the request body is not valid JSON: {reason} at line {line} column {column}"
+    return {"loc": ("body",), "msg": message}
 
 
 def invalid_request(details: Sequence[Mapping[str, Any]]) -> JSONResponse:
     """Return the 422 response listing request fields that failed validation; each detail has `loc` and `msg`."""
     errors = [
-        {"path": ".".join(str(part) for part in error["loc"]), "message": error["msg"]}
+        {"path": ".".join(str(part) for part in error["loc"]), "message": _without_prefix(error["msg"])}
         for error in details
     ]
     listed = "; ".join(f"{error['path']}: {error['message']}" for error in errors[:5])
     message = f"the request has {len(errors)} invalid field{'s' if len(errors) != 1 else ''} ({listed}); fix them and send it again"
     return JSONResponse(error_body("invalid_request", message, errors), status_code=422)
+
+
+def _without_prefix(message: str) -> str:
+    # Pydantic starts the message of a ValueError raised in a validator with
+    # "Value error, " (and of an AssertionError with "Assertion failed, "); the
+    # path already says where, so the prefix only gets in the way.
+    for prefix in _PYDANTIC_PREFIXES:
+        if message.startswith(prefix):
+            return message[len(prefix):]
+    return message
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -7,6 +7,13 @@ Checked here, once, they cannot reach a query (where PostgreSQL would fail on
 NUL), a JSON column (where SQLite would keep invalid JSON) or the parser's
 recursion limit. See `journeys.domain.jsonvalues` for the rules.
 
+Every request body except a multipart upload is also capped before it is
+read whole: `JOURNEYS_MAX_JSON_BYTES` for the API, and `MAX_CALLBACK_BYTES`
+for provider callbacks under /webhooks/, which anyone may send unsigned. A
+larger body gets 413 with code `payload_too_large`, from its Content-Length
+when it declares one, else as soon as the bytes received pass the limit.
+The import route checks its multipart upload against its own limit.
+
 Path parameters are left to the routes: a name with NUL in it names nothing,
 so the registry routes answer 404 for it. The signed webhook routes under
 /webhooks/ verify their signature over the raw body before they read it, so
@@ -21,21 +28,26 @@ import sys
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from journeys.api.errors import invalid_request
+from journeys.api.errors import error_body, invalid_request
 from journeys.domain.jsonvalues import JsonValueError, parse_json
 from journeys.domain.text import NUL, control_character_problem
 
 SIGNED_BODY_PREFIX = "/webhooks/"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Provider callbacks are small status reports; 256 KiB leaves room for long transcripts.
+MAX_CALLBACK_BYTES = 256 * 1024
+DEFAULT_MAX_JSON_BYTES = 5 * 1024 * 1024
 
 
 class InputCheckMiddleware:
     """ASGI middleware that responds 422 to a request whose query or JSON body cannot be stored."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, max_json_bytes: int = DEFAULT_MAX_JSON_BYTES) -> None:
         self.app = app
+        self.max_json_bytes = max_json_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -46,12 +58,16 @@ class InputCheckMiddleware:
         if details:
             await invalid_request(details)(scope, receive, send)
             return
-        if not _has_json_body(scope):
+        limit = _body_limit(scope, self.max_json_bytes)
+        if limit is None:
             await self.app(scope, receive, send)
             return
 
-        body, replay = await _read_body(receive)
-        details = _body_problems(body)
+        body, replay = (None, receive) if _declares_more(scope, limit) else await _read_body(receive, limit)
+        if body is None:
+            await _too_large(scope, limit)(scope, receive, send)
+            return
+        details = _body_problems(body) if _has_json_body(scope) else []
         if details:
             await invalid_request(details)(scope, replay, send)
             return
@@ -84,15 +100,55 @@ def _has_json_body(scope: Scope) -> bool:
     return parsed.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
-    """Read the whole body; return it and a `receive` that gives it to the app again."""
+def _body_limit(scope: Scope, max_json_bytes: int) -> int | None:
+    """Return the most bytes the request's body may have, or None when a route checks it."""
+    if scope["method"] not in _BODY_METHODS:
+        return None
+    if scope["path"].startswith(SIGNED_BODY_PREFIX):
+        return MAX_CALLBACK_BYTES
+    content_type = _header(scope, b"content-type") or b""
+    if content_type.split(b";")[0].strip().lower() == b"multipart/form-data":
+        return None
+    return max_json_bytes
+
+
+def _declares_more(scope: Scope, limit: int) -> bool:
+    declared = (_header(scope, b"content-length") or b"").decode("latin-1").strip()
+    return declared.isdigit() and int(declared) > limit
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    return next((value for key, value in scope["headers"] if key == name), None)
+
+
+def _too_large(scope: Scope, limit: int) -> JSONResponse:
+    if scope["path"].startswith(SIGNED_BODY_PREFIX):
+        message = f"the callback body is larger than the limit of {limit:,} bytes"
+    else:
+        message = (
+            f"the request body is larger than the limit of {limit:,} bytes; send less, "
+            "or raise JOURNEYS_MAX_JSON_BYTES"
+        )
+    return JSONResponse(error_body("payload_too_large", message), status_code=413)
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """Read the whole body; return it and a `receive` that gives it to the app again.
+
+    The body is None when it grows past `limit` bytes, and reading stops there.
+    """
     chunks = []
+    received = 0
     while True:
         message = await receive()
         if message["type"] != "http.request":
             # The client disconnected; the app receives the same disconnect message.
             return b"", _replay(message, receive)
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        received += len(chunk)
+        if received > limit:
+            return None, receive
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)

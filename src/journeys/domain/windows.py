@@ -81,13 +81,17 @@ def _check_range(days: tuple[int, ...], start: time, end: time) -> None:
     if end > start:
         return
 
-    day_text = format_days(days)
-    next_days = format_days((day + 1) % 7 for day in days)
-    raise _WindowTextError(
+    raise _WindowTextError(_reversed_reason(days, start, end), shows_example=True)
+
+
+def _reversed_reason(days: Iterable[int], start: time, end: time) -> str:
+    chosen = tuple(days)
+    day_text = format_days(chosen)
+    next_days = format_days((day + 1) % 7 for day in chosen)
+    return (
         f"the end {end:%H:%M} is not after the start {start:%H:%M}, and a range cannot run "
         "past midnight. Split an overnight window into two ranges, such as "
-        f"'{day_text} {start:%H:%M}-23:59; {next_days} 00:00-{end:%H:%M}'",
-        shows_example=True,
+        f"'{day_text} {start:%H:%M}-23:59; {next_days} 00:00-{end:%H:%M}'"
     )
 
 
@@ -183,8 +187,15 @@ def _parse_range(text: str) -> WindowRange:
     if match is None:
         raise _WindowTextError(f"cannot read {text!r} as days followed by 'HH:MM-HH:MM'")
 
-    days = _parse_days(match.group("days"))
-    return _make_range(days, _parse_time(match.group("start")), _parse_time(match.group("end")))
+    start, end = _parse_time(match.group("start")), _parse_time(match.group("end"))
+    if match.group("days").strip():
+        return _make_range(_parse_days(match.group("days")), start, end)
+
+    # Name every problem at once: missing days and, when the times are also reversed, that.
+    reasons = ["no days are given: start the range with days such as 'mon-fri' or 'daily'"]
+    if end <= start:
+        reasons.append(_reversed_reason((0, 1, 2, 3, 4, 5, 6), start, end))
+    raise _WindowTextError("; ".join(reasons), shows_example=len(reasons) > 1)
 
 
 def _make_range(days: tuple[int, ...], start: time, end: time) -> WindowRange:

@@ -1,12 +1,12 @@
-// The canvas position of a node added with the keyboard.
+// The canvas position of a node inserted after another, and room made for it.
 import type { JourneyDocument, Position } from '../api/types'
 import { edgeAfter } from './edit'
-import { COLUMN_WIDTH, LAYER_HEIGHT } from './layout'
+import { LAYER_HEIGHT } from './layout'
 
 /**
- * Returns a position for a node added after `afterId`: beside the middle of the
- * edge it is inserted into, so that it covers neither end, or one layer below
- * `afterId` when there is no such edge. Undefined when `afterId` has no position.
+ * Returns a position for a node added after `afterId`: one layer below it, in the
+ * column of the node the inserted edge leads to (so the chain stays in line), or in
+ * `afterId`'s own column when there is no such edge. Undefined when `afterId` has no position.
  */
 export function positionAfter(document: JourneyDocument, afterId: string): Position | undefined {
   const after = document.nodes.find((node) => node.id === afterId)
@@ -14,10 +14,28 @@ export function positionAfter(document: JourneyDocument, afterId: string): Posit
 
   const edge = edgeAfter(document, afterId)
   const target = edge ? document.nodes.find((node) => node.id === edge.target) : undefined
-  if (!target?.position) return { x: after.position.x, y: after.position.y + LAYER_HEIGHT }
+  return { x: target?.position?.x ?? after.position.x, y: after.position.y + LAYER_HEIGHT }
+}
 
-  return {
-    x: (after.position.x + target.position.x) / 2 + COLUMN_WIDTH / 2,
-    y: (after.position.y + target.position.y) / 2,
-  }
+/**
+ * Places `nodeId`, just inserted after `afterId`, one layer below it, and moves every
+ * other node lower than `afterId` down by one layer (a node's height plus the gap
+ * the layout leaves), so the new node covers none of them. The document is returned
+ * unchanged when either node is missing or `afterId` has no position.
+ */
+export function placeInserted(document: JourneyDocument, afterId: string, nodeId: string): JourneyDocument {
+  const after = document.nodes.find((node) => node.id === afterId)
+  if (!after?.position || !document.nodes.some((node) => node.id === nodeId)) return document
+
+  // The edge into the new node leads on to the old target, so find that target through the new node.
+  const position = positionAfter(document, nodeId) ?? { x: after.position.x, y: after.position.y + LAYER_HEIGHT }
+  const placed = { x: position.x, y: after.position.y + LAYER_HEIGHT }
+  const top = after.position.y
+
+  const nodes = document.nodes.map((node) => {
+    if (node.id === nodeId) return { ...node, position: placed }
+    if (node.id === afterId || !node.position || node.position.y <= top) return node
+    return { ...node, position: { x: node.position.x, y: node.position.y + LAYER_HEIGHT } }
+  })
+  return { ...document, nodes }
 }

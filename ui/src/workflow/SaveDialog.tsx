@@ -1,7 +1,7 @@
 // Publishing with a look first: which live runs follow the new version, and
 // what would make the server reject it.
 import { useState } from 'react'
-import { ApiError, sendJson } from '../api/client'
+import { ApiError, sendJson, withQuery } from '../api/client'
 import type { Journey, JourneyDocument, Problem } from '../api/types'
 import { Dialog } from '../components/Dialog'
 import { ErrorNotice } from '../components/ErrorNotice'
@@ -17,12 +17,16 @@ export interface SaveImpact {
 interface SaveDialogProps {
   journeyId: number
   document: JourneyDocument
+  /** The version the editor loaded or last saved; the API rejects the save when another one has replaced it. */
+  baseVersion: number
   onSaved: (journey: Journey) => void
   onProblems: (problems: Problem[]) => void
+  /** Replaces the working document with the journey's current version, losing local changes. */
+  onReload: () => Promise<void>
   onClose: () => void
 }
 
-export function SaveDialog({ journeyId, document, onSaved, onProblems, onClose }: SaveDialogProps) {
+export function SaveDialog({ journeyId, document, baseVersion, onSaved, onProblems, onReload, onClose }: SaveDialogProps) {
   const impact = useAsync(() => sendJson<SaveImpact>('POST', `/api/journeys/${journeyId}/impact`, document), [journeyId, document])
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<unknown>()
@@ -33,7 +37,7 @@ export function SaveDialog({ journeyId, document, onSaved, onProblems, onClose }
     setSaving(true)
     setError(undefined)
     try {
-      onSaved(await sendJson<Journey>('PUT', `/api/journeys/${journeyId}`, document))
+      onSaved(await sendJson<Journey>('PUT', withQuery(`/api/journeys/${journeyId}`, { base_version: baseVersion }), document))
     } catch (failure) {
       setError(failure)
       if (failure instanceof ApiError && failure.code === 'journey_invalid') {
@@ -74,7 +78,48 @@ export function SaveDialog({ journeyId, document, onSaved, onProblems, onClose }
         </p>
       )}
       <ErrorNotice error={error} />
+      {isVersionConflict(error) && <ReloadOffer onReload={onReload} />}
     </Dialog>
+  )
+}
+
+function isVersionConflict(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 409 && error.code === 'version_conflict'
+}
+
+/** Offers to load the version someone else saved, asking once more because local changes are lost. */
+function ReloadOffer({ onReload }: { onReload: () => Promise<void> }) {
+  const [confirming, setConfirming] = useState(false)
+  const [error, setError] = useState<unknown>()
+
+  const reload = async () => {
+    try {
+      await onReload()
+    } catch (failure) {
+      setError(failure)
+    }
+  }
+
+  if (!confirming) {
+    return (
+      <p>
+        <button type="button" onClick={() => setConfirming(true)}>
+          Reload the journey
+        </button>
+      </p>
+    )
+  }
+  return (
+    <div className="reload-confirm" role="group" aria-label="Confirm reload">
+      <p>Reloading replaces your unsaved changes with the saved version. Your changes are lost.</p>
+      <button type="button" onClick={() => setConfirming(false)}>
+        Keep my changes
+      </button>{' '}
+      <button type="button" className="danger" onClick={() => void reload()}>
+        Discard my changes and reload
+      </button>
+      <ErrorNotice error={error} />
+    </div>
   )
 }
 

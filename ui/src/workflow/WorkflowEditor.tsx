@@ -16,6 +16,7 @@ import {
   type OnDelete,
 } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react'
+import { getJson } from '../api/client'
 import type { Registry } from '../api/registry'
 import type { Journey, JourneyDocument, Problem } from '../api/types'
 import { ErrorNotice } from '../components/ErrorNotice'
@@ -24,9 +25,10 @@ import { addNode, canConnect, connect, deleteNode, disconnect, insertAfter, inse
 import { fromFlow, toFlow, type FlowEdge, type FlowNode } from '../graph/flow'
 import { canRedo, canUndo, createHistory, record, redo, undo, type History } from '../graph/history'
 import { applyLayout } from '../graph/layout'
-import { positionAfter } from '../graph/placement'
+import { placeInserted, positionAfter } from '../graph/placement'
 import { isFieldProblem, placeProblems, problemNodeId } from '../graph/problems'
 import { isTextEntry } from '../graph/shortcuts'
+import { fieldsEditKey } from '../settings/fieldEdits'
 import { FieldsPanel } from './FieldsPanel'
 import { JourneyNodeCard, type CardData } from './JourneyNodeCard'
 import { NodePanel } from './NodePanel'
@@ -68,6 +70,7 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
   const flow = useReactFlow<FlowNode, FlowEdge>()
   const [history, setHistory] = useState<History<JourneyDocument>>(() => createHistory(placed(journey.document)))
   const [baseline, setBaseline] = useState(() => JSON.stringify(placed(journey.document)))
+  const [baseVersion, setBaseVersion] = useState(journey.current_version)
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [selectedEdgeId, setSelectedEdgeId] = useState<string | null>(null)
   const [panel, setPanel] = useState<Panel>(null)
@@ -207,8 +210,10 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
     ({ type, corner, edge }: Drop) => {
       if (readOnly) return
       const node = newNode(document, type, registry, corner, edge?.source)
-      if (edge) change((current) => insertOnEdge(current, { source: edge.source, handle: edge.sourceHandle ?? '', target: edge.target }, node))
-      else change((current) => addNode(current, node))
+      if (edge) {
+        const ref = { source: edge.source, handle: edge.sourceHandle ?? '', target: edge.target }
+        change((current) => placeInserted(insertOnEdge(current, ref, node), edge.source, node.id))
+      } else change((current) => addNode(current, node))
       selectNode(node.id)
     },
     [document, registry, readOnly, change, selectNode],
@@ -225,7 +230,7 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
         position = { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 }
       }
       const node = newNode(document, type, registry, position, after?.id)
-      change((current) => (after ? insertAfter(current, after.id, node) : addNode(current, node)))
+      change((current) => (after ? placeInserted(insertAfter(current, after.id, node), after.id, node.id) : addNode(current, node)))
       selectNode(node.id)
     },
     [selectedId, document, registry, flow, change, selectNode],
@@ -280,6 +285,18 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
     const normalised = placed(stored.document)
     setHistory((current) => record(current, normalised))
     setBaseline(JSON.stringify(normalised))
+    setBaseVersion(stored.current_version)
+    setSaving(false)
+    onSaved()
+  }
+
+  const reloadJourney = async () => {
+    const stored = await getJson<Journey>(`/api/journeys/${journey.id}`)
+    const normalised = placed(stored.document)
+    setHistory(createHistory(normalised))
+    setBaseline(JSON.stringify(normalised))
+    setBaseVersion(stored.current_version)
+    selectNode(null)
     setSaving(false)
     onSaved()
   }
@@ -365,13 +382,21 @@ export function WorkflowEditor({ journey, registry, readOnly, onSaved }: EditorP
             fields={document.fields}
             problems={validation.problems.filter(isFieldProblem)}
             readOnly={readOnly}
-            onChange={(fields) => change((current) => ({ ...current, fields }), 'fields')}
+            onChange={(fields) => change((current) => ({ ...current, fields }), fieldsEditKey(document.fields, fields))}
             onClose={() => setPanel(null)}
           />
         )}
       </div>
       {saving && (
-        <SaveDialog journeyId={journey.id} document={document} onSaved={saved} onProblems={validation.setProblems} onClose={() => setSaving(false)} />
+        <SaveDialog
+          journeyId={journey.id}
+          document={document}
+          baseVersion={baseVersion}
+          onSaved={saved}
+          onProblems={validation.setProblems}
+          onReload={reloadJourney}
+          onClose={() => setSaving(false)}
+        />
       )}
     </section>
   )

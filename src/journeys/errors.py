@@ -29,6 +29,12 @@ class ConflictError(JourneysError):
     code = "conflict"
 
 
+class VersionConflictError(ConflictError):
+    """A save based on a version of a journey that is no longer its current one."""
+
+    code = "version_conflict"
+
+
 class InvalidInputError(JourneysError):
     """An option, setting or value that cannot be used as given."""
 

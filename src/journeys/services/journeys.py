@@ -21,6 +21,7 @@ from journeys.errors import (
     InvalidInputError,
     JourneyInvalidError,
     Problem,
+    VersionConflictError,
 )
 from journeys.services.registry import known_names
 from journeys.storage import journeys as journey_queries
@@ -88,14 +89,24 @@ def create_journey(engine: Engine, document: dict[str, Any], *, now: datetime) -
     return journey_id
 
 
-def update_journey(engine: Engine, journey_id: int, document: dict[str, Any], *, now: datetime) -> int:
+def update_journey(
+    engine: Engine, journey_id: int, document: dict[str, Any], *, now: datetime, base_version: int | None = None
+) -> int:
     """Publish a new version; live runs follow it. Return the version number.
 
     A save that removes a node where recipients of a live run wait is
-    rejected, because those recipients would have nowhere to go.
+    rejected, because those recipients would have nowhere to go. With
+    `base_version`, the version the editor loaded, a save is rejected with
+    VersionConflictError when another save has made a newer version current.
     """
     parsed = validate(engine, document)
     with engine.begin() as conn:
+        current = journey_queries.lock_journey(conn, journey_id)["current_version"]
+        if base_version is not None and base_version != current:
+            raise VersionConflictError(
+                f"journey {journey_id} changed since you loaded version {base_version}: version "
+                f"{current} is current; reload it, reapply your changes and save again"
+            )
         old = JourneyDocument.model_validate(journey_queries.get_document(conn, journey_id))
         live = [run["id"] for run in _live_runs(conn, journey_id)]
         _check_removed_nodes(conn, journey_id, live, _removed_nodes(old, set(parsed.node_map())))

@@ -57,6 +57,23 @@ def get_journey(conn: Connection, journey_id: int) -> dict[str, Any]:
     return dict(row)
 
 
+def lock_journey(conn: Connection, journey_id: int) -> dict[str, Any]:
+    """Return the journey row locked until the transaction ends, or raise NotFoundError.
+
+    PostgreSQL takes a row lock, so concurrent saves of one journey run one at a
+    time. SQLite has no row locks, but its transactions take the write lock at
+    their start, which serialises the saves already.
+    """
+    row = conn.execute(
+        select(journeys).where(journeys.c.id == journey_id).with_for_update()
+    ).mappings().first()
+    if row is None:
+        raise NotFoundError(
+            f"journey {journey_id} not found; `journeys journey list` shows the existing ones"
+        )
+    return dict(row)
+
+
 def get_document(conn: Connection, journey_id: int, version: int | None = None) -> dict[str, Any]:
     """Return a version's document as stored; the current version by default."""
     if version is None:

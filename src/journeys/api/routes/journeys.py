@@ -80,15 +80,20 @@ def get_journey(
 def update_journey(
     journey_id: RowId,
     document: dict[str, Any] = DocumentBody,
+    base_version: int | None = Query(
+        None, ge=1, le=MAX_ID,
+        description="The version the editor loaded; when another version is current, the save gets 409 version_conflict.",
+    ),
     engine: Engine = Depends(deps.engine),
     now: datetime = Depends(deps.now),
 ) -> Journey:
     """Publish a new version; live runs follow it.
 
-    A save that removes a node where recipients of a live run wait, or adds a
-    required field those recipients lack, gets 409.
+    A save that removes a node where recipients of a live run wait, adds a
+    required field those recipients lack, or starts from a `base_version` that
+    is no longer current, gets 409.
     """
-    version = service.update_journey(engine, journey_id, document, now=now)
+    version = service.update_journey(engine, journey_id, document, now=now, base_version=base_version)
     return _read_journey(engine, journey_id, version)
 
 

@@ -122,6 +122,17 @@ def test_journey_with_unregistered_number(cli: Cli, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("number", ["12345", "1.2E+10"])
+def test_number_add_invalid_phone(cli: Cli, number: str) -> None:
+    result = cli.fails("number", "add", number)
+
+    assert f"invalid sender number '{number}'" in result.stderr, result.describe()
+    assert "write it in E.164, such as +12025550100" in result.stderr
+    assert "default-region" not in result.stderr
+    assert ".;" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_missing_journey_file(scratch_cli: Cli) -> None:
     result = scratch_cli.run("journey", "validate", "no-such-journey.json", expect_exit=None)
 

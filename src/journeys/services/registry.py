@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from journeys.domain.phones import normalize_phone
+from journeys.domain.phones import InvalidPhoneError, normalize_phone
 from journeys.domain.text import check_text
 from journeys.errors import ConflictError, InvalidInputError, NotFoundError
 from journeys.services.agent_endpoints import check_endpoints
@@ -30,10 +30,8 @@ def add_number(
         )
     try:
         e164, extension = normalize_phone(number, None)
-    except ValueError as exc:
-        raise InvalidInputError(
-            f"invalid sender number {number!r}: {exc}; write it in E.164, such as +12025550100"
-        ) from exc
+    except InvalidPhoneError as exc:
+        raise InvalidInputError(_sender_number_problem(number, exc)) from exc
     if extension:
         raise InvalidInputError(f"invalid sender number {number!r}: a sender number has no extension")
     if label is not None:
@@ -50,12 +48,23 @@ def remove_number(engine: Engine, number: str) -> None:
     """Remove a sender number that no journey uses; any spelling of the number works."""
     try:
         number, _ = normalize_phone(number, None)
-    except ValueError as exc:
-        raise NotFoundError(f"sender number {number!r} not found: it is not a phone number ({exc})") from exc
+    except InvalidPhoneError as exc:
+        raise NotFoundError(f"sender number {number!r} not found: {_sender_number_problem(number, exc)}") from exc
     with engine.begin() as conn:
         _check_unused(conn, "from_number", number, "sender number")
         if not queries.delete_number(conn, number):
             raise NotFoundError(f"sender number {number} not found; `journeys number list` shows them")
+
+
+def _sender_number_problem(number: str, error: InvalidPhoneError) -> str:
+    # The phone parser's own messages suggest a default region, which sender
+    # numbers never take, so the registry words its own from the reason.
+    reasons = {
+        "missing": "it is empty",
+        "scientific notation": "it is a number in scientific notation, which has lost its last digits",
+    }
+    reason = reasons.get(error.reason, "it is not a valid phone number with its country code")
+    return f"invalid sender number {number!r}: {reason}; write it in E.164, such as +12025550100"
 
 
 def add_agent(

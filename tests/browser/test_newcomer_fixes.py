@@ -199,3 +199,44 @@ def test_new_run_form_checks_window(page: Page, server: Server) -> None:
     dialog.get_by_role("button", name="Create draft").click()
     expect(page.get_by_role("dialog", name="New run")).to_have_count(0)
     expect(page.get_by_role("heading", name="Night calls")).to_be_visible()
+
+
+def test_concurrent_save_offers_reload(page: Page, server: Server) -> None:
+    document = _document("Two editors")
+    journey_id = create_journey(server, document)
+    _open(page, journey_id)
+
+    # Another editor saves version 2 while this page still edits version 1.
+    document["nodes"][2]["result"] = "saved elsewhere"
+    with server.api() as api:
+        response = api.put(f"/api/journeys/{journey_id}", json=document, params={"base_version": 1})
+    assert response.status_code == 200, response.text
+
+    page.get_by_role("button", name="Data fields (1)").click()
+    page.get_by_role("complementary", name="Data fields").get_by_label("Name of field 1").fill("local_edit")
+    page.get_by_role("button", name="Save…").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Save and publish").click()
+    expect(dialog).to_contain_text(f"journey {journey_id} changed since you loaded version 1")
+
+    # Reloading asks first, and keeping the changes leaves them in place.
+    dialog.get_by_role("button", name="Reload the journey").click()
+    dialog.get_by_role("button", name="Keep my changes").click()
+    dialog.get_by_role("button", name="Reload the journey").click()
+    dialog.get_by_role("button", name="Discard my changes and reload").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text("version 2")
+    expect(_node(page, "done")).to_contain_text("saved elsewhere")
+    page.get_by_role("button", name="Data fields (1)").click()
+    expect(page.get_by_role("complementary", name="Data fields").get_by_label("Name of field 1")).to_have_value("customer_name")
+
+    # A save after the reload is based on version 2 and goes through.
+    page.get_by_role("complementary", name="Data fields").get_by_label("Name of field 1").fill("after_reload")
+    page.get_by_role("button", name="Save…").click()
+    page.get_by_role("dialog").get_by_role("button", name="Save and publish").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text("version 3")
+    with server.api() as api:
+        saved = api.get(f"/api/journeys/{journey_id}").json()["document"]
+    assert saved["fields"][0]["name"] == "after_reload"
+    assert saved["nodes"][2]["result"] == "saved elsewhere"

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from journeys.clock import VirtualClock
 from journeys.domain.settings import RunSettings, SimulatorSettings
@@ -28,6 +28,7 @@ from journeys.providers.registry import Providers
 from journeys.services import journeys as journey_service
 from journeys.services import registry as registry_service
 from journeys.services import runs as run_service
+from journeys.storage import events as event_queries
 from journeys.storage import registry as registry_queries
 from journeys.storage import runs as run_queries
 from journeys.storage.db import connect
@@ -148,10 +149,11 @@ def run_on_virtual_clock(engine: Engine, run_id: int) -> float:
 
 
 def run_with_worker_processes(url: str, run_id: int, workers: int, *, timeout: float = 1800) -> float:
-    """Move a started run with `workers` `journeys worker` processes on wall time; return the wall seconds.
+    """Move a started run with `workers` `journeys worker` processes on wall time; return the steady-state seconds.
 
-    The time runs from starting the processes until the run is completed, so it
-    includes their start-up (about a second) and the journey's time delay.
+    The seconds run from the run's first `entered` event to its last, so they leave
+    out the processes' start-up (about a second each on this machine) and the
+    idle poll after the run ends, but include the journey's time delay.
     """
     executable = Path(sys.executable).with_name("journeys")
     environment = {**os.environ, "JOURNEYS_DATABASE_URL": url}
@@ -165,7 +167,7 @@ def run_with_worker_processes(url: str, run_id: int, workers: int, *, timeout: f
         while time.perf_counter() - started < timeout:
             with engine.connect() as conn:
                 if run_queries.get_run(conn, run_id)["status"] == "completed":
-                    return time.perf_counter() - started
+                    return _entered_seconds(conn, run_id)
             if any(process.poll() is not None for process in processes):
                 raise RuntimeError(f"a journeys worker exited early: {_first_error(processes)}")
             time.sleep(0.05)
@@ -176,6 +178,14 @@ def run_with_worker_processes(url: str, run_id: int, workers: int, *, timeout: f
         for process in processes:
             process.wait(timeout=60)
         engine.dispose()
+
+
+def _entered_seconds(conn: Connection, run_id: int) -> float:
+    span = event_queries.entered_span(conn, run_id)
+    if span is None:
+        raise RuntimeError(f"run {run_id} completed without any `entered` event")
+    first, last = span
+    return max((last - first).total_seconds(), 1e-6)
 
 
 def _first_error(processes: list[subprocess.Popen[bytes]]) -> str:

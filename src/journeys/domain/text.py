@@ -32,3 +32,14 @@ def check_text(value: str, what: str, *, multiline: bool = False) -> str:
 def control_character_problem(char: str, index: int) -> str:
     """Return the reason, for an error message, that text with `char` at `index` (counted from 0) is rejected."""
     return f"it contains the control character U+{ord(char):04X} at position {index + 1}; remove it"
+
+
+# Error messages quote values from files and requests; a longer value is cut here.
+MAX_QUOTED_CHARS = 60
+
+
+def quoted(value: str, limit: int = MAX_QUOTED_CHARS) -> str:
+    """Return `value` quoted as `repr` does, cut to `limit` characters with an ellipsis."""
+    if len(value) <= limit:
+        return repr(value)
+    return repr(value[:limit]) + f"… ({len(value):,} characters)"

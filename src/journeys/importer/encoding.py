@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
+from journeys.domain.text import quoted
 from journeys.errors import ImportFileError, InvalidInputError
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,11 @@ FALLBACK_CODEC = "cp1252"
 # position when its text is mostly ASCII; UTF-8 and Windows-1252 text has none.
 NUL_SHARE_OF_UTF16 = 0.25
 SAMPLE_SIZE = 4096
+# Text in any single-byte encoding has almost no C0 control characters besides
+# tab and line breaks; images, archives (.xlsx is a zip) and random bytes have
+# about one byte in nine. A NUL byte outside UTF-16 text is binary data too.
+CONTROL_SHARE_OF_BINARY = 0.05
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 
 
 @dataclass(frozen=True)
@@ -69,17 +75,19 @@ class _Undecodable:
 
 
 def detect_encoding(
-    source: BinaryIO, declared: str | None, names: OptionNames = CLI_OPTION_NAMES
+    source: BinaryIO, declared: str | None, names: OptionNames = CLI_OPTION_NAMES, *, filename: str | None = None
 ) -> DetectedEncoding:
     """Choose the encoding of `source`, check every byte with it, and rewind.
 
     `source` must be seekable; it is read from its current position to the end.
-    Raises ImportFileError for bytes that the chosen encoding cannot decode;
-    `names` says how the error tells the caller to declare the encoding.
+    Raises ImportFileError for a file of binary data, named `filename` in the
+    message, and for bytes that the chosen encoding cannot decode; `names` says
+    how the error tells the caller to declare the encoding.
     """
     start = source.tell()
     head = source.read(SAMPLE_SIZE)
     source.seek(start)
+    _check_is_text(head, declared, filename)
 
     detected = _choose(head, declared, names)
     if detected is None:
@@ -93,6 +101,30 @@ def detect_encoding(
             extra={"action": "import_encoding_fallback"},
         )
     return detected
+
+
+def _check_is_text(head: bytes, declared: str | None, filename: str | None) -> None:
+    if not head or any(head.startswith(mark) for mark, _ in BYTE_ORDER_MARKS):
+        return
+    if declared is not None and codec_name(declared).startswith(("utf-16", "utf-32")):
+        return
+    if _looks_like_utf16(head):
+        return  # _choose asks for the encoding to be declared.
+
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    if 0 in head or controls / len(head) > CONTROL_SHARE_OF_BINARY:
+        shown = quoted(filename) if filename else "The file"
+        raise ImportFileError(
+            f"{shown} is not a text CSV file (it contains binary data); export it from your "
+            "spreadsheet as CSV."
+        )
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    # ASCII text in UTF-16 has its NUL bytes all at even or all at odd positions.
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = max(len(head) // 2, 1)
+    return max(even, odd) / half >= 2 * NUL_SHARE_OF_UTF16 and min(even, odd) / half < 0.05
 
 
 def _choose(head: bytes, declared: str | None, names: OptionNames) -> DetectedEncoding | None:

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from journeys.domain.option_names import CLI_OPTION_NAMES, OptionNames
+from journeys.domain.text import quoted
 from journeys.errors import ImportFileError, InvalidInputError
 
 IGNORE = "-"
@@ -161,7 +162,7 @@ def _apply_overrides(
         positions = [index for index, key in enumerate(keys) if key == normalize_header(column)]
         if not positions:
             raise InvalidInputError(
-                f"{names.setting('mapping', f'{column}={field}')}: the file has no column {column!r}; its columns "
+                f"{names.setting('mapping', f'{column}={field}')}: the file has no column {quoted(column)}; its columns "
                 f"are {_listed(labels)}."
             )
         for position in positions:
@@ -176,11 +177,11 @@ def _check_one_column_per_field(labels: Sequence[str], fields: Sequence[str | No
             continue
         if field in first_column:
             raise ImportFileError(
-                f"Columns {first_column[field]!r} and {label!r} both map to {field}; "
+                f"Columns {quoted(first_column[field])} and {quoted(label)} both map to {field}; "
                 f"ignore one with {names.setting('mapping', f'{label}=-', quote=True)} or map it to another field."
             )
         first_column[field] = label
 
 
 def _listed(labels: Sequence[str]) -> str:
-    return ", ".join(repr(label) for label in labels) or "(none)"
+    return ", ".join(quoted(label) for label in labels) or "(none)"

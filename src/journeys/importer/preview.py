@@ -31,7 +31,7 @@ def preview_file(stream: BinaryIO, options: ImportOptions, *, rows: int = PREVIE
     """
     stream.seek(0)
     with open_source(stream) as file:
-        encoding = detect_encoding(file.stream, options.encoding, options.names)
+        encoding = detect_encoding(file.stream, options.encoding, options.names, filename=options.filename or file.name)
         file.stream.seek(file.start + encoding.bom_length)
         text = io.TextIOWrapper(file.stream, encoding=encoding.codec, errors="strict", newline="")
         try:

@@ -78,7 +78,7 @@ def import_recipients(
     ConflictError for a run in another status, NotFoundError for an unknown run.
     """
     with open_source(source) as file:
-        encoding = detect_encoding(file.stream, options.encoding, options.names)
+        encoding = detect_encoding(file.stream, options.encoding, options.names, filename=options.filename or file.name)
         report = ImportReport(
             run_id=run_id,
             filename=options.filename or file.name,

@@ -99,3 +99,35 @@ def test_api_rejects_binary_upload(app: FastAPI, make, dry_run: str) -> None:  #
     assert response.json()["code"] == "import_file_error"
     assert response.json()["message"] == MESSAGE
     assert recipients["items"] == []
+
+
+# --- a file with no phone column ---------------------------------------------------------------
+
+NO_PHONE = b"Name,Customer Name,Appointment\nAna,Ana Test,2026-06-10\nLee,Lee Test,2026-06-11\n"
+
+
+def test_dry_run_previews_file_without_phone_column(app: FastAPI) -> None:
+    register_reminder_senders(app)
+    with client_as(app, "operator") as client:
+        run_id = new_reminder_run(client)
+        response = upload(client, run_id, "leads.csv", NO_PHONE, dry_run="true")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["file_error"]["code"] == "phone_column_missing"
+    assert "no column maps to phone_number" in body["file_error"]["message"]
+    assert body["preview"]["headers"] == ["Name", "Customer Name", "Appointment"]
+    assert [row["cells"] for row in body["preview"]["rows"]] == [["Ana", "Ana Test", "2026-06-10"], ["Lee", "Lee Test", "2026-06-11"]]
+    assert body["mapping"] == {"Customer Name": "customer_name"}
+    assert body["accepted"] == 0
+
+
+def test_import_rejects_file_without_phone_column(app: FastAPI) -> None:
+    register_reminder_senders(app)
+    with client_as(app, "operator") as client:
+        run_id = new_reminder_run(client)
+        response = upload(client, run_id, "leads.csv", NO_PHONE, dry_run="false")
+
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "import_file_error"
+    assert "no column maps to phone_number" in response.json()["message"]

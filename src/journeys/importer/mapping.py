@@ -113,11 +113,27 @@ def map_columns(
         unmapped=tuple(label for label, field in zip(labels, fields) if field is None),
     )
     if mapping.column_of(PHONE_FIELD) is None:
-        raise ImportFileError(
+        raise PhoneColumnMissingError(
             f"no column maps to phone_number. The columns are {_listed(labels)}; name "
-            f"the phone column phone_number, or map it with {names.setting('mapping', 'COLUMN=phone_number')}."
+            f"the phone column phone_number, or map it with {names.setting('mapping', 'COLUMN=phone_number')}.",
+            mapping,
         )
     return mapping
+
+
+class PhoneColumnMissingError(ImportFileError):
+    """No column maps to phone_number; `mapping` is what the other columns map to.
+
+    A dry run over the API returns that mapping with the file's first rows, so
+    that a person can choose the phone column.
+    """
+
+    # The error keeps the API code `import_file_error`; this names the case.
+    reason = "phone_column_missing"
+
+    def __init__(self, message: str, mapping: ColumnMapping) -> None:
+        super().__init__(message)
+        self.mapping = mapping
 
 
 def _compact(text: str) -> str:

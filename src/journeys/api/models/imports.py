@@ -102,8 +102,20 @@ class ImportReportOut(BaseModel):
     duplicates_omitted: int
 
 
+class FileErrorOut(BaseModel):
+    """A problem with the whole file that a dry run reports along with its preview."""
+
+    code: str
+    message: str
+
+
 class ImportResult(ImportReportOut):
-    """The import's report; a dry run adds a preview of the file."""
+    """The import's report; a dry run adds a preview of the file.
+
+    `file_error` is set only by a dry run of a file where no column maps to
+    phone_number (code `phone_column_missing`); the import itself rejects that file.
+    """
 
     preview: ImportPreview | None = None
+    file_error: FileErrorOut | None = None
 

@@ -14,16 +14,17 @@ from starlette.datastructures import FormData, UploadFile
 
 from journeys.api import deps, security
 from journeys.api.params import RowId
-from journeys.api.models.imports import ImportForm, ImportPreview, ImportResult, PreviewRow
+from journeys.api.models.imports import FileErrorOut, ImportForm, ImportPreview, ImportResult, PreviewRow
 from journeys.api.uploads import spooled_form
 from journeys.config import Settings
 from journeys.domain.document import BUILTIN_FIELDS, JourneyDocument
 from journeys.domain.option_names import API_OPTION_NAMES
 from journeys.domain.jsonvalues import find_json_problem
 from journeys.domain.text import NUL, control_character_problem
-from journeys.importer.mapping import EXTENSION_COLUMN
+from journeys.importer.mapping import EXTENSION_COLUMN, PhoneColumnMissingError
 from journeys.importer.options import ImportOptions
 from journeys.importer.preview import preview_file
+from journeys.importer.report import ImportReport
 from journeys.importer.service import import_recipients
 from journeys.storage import journeys as journey_queries
 from journeys.storage import runs as run_queries
@@ -73,10 +74,16 @@ async def create_import(
         upload = _upload(form)
         fields = _form_fields(form)
         options = _options(fields, upload)
-        report = await run_in_threadpool(
-            import_recipients, engine, run_id, upload.file, options=options, now=now, dry_run=fields.dry_run
-        )
-        result = ImportResult.model_validate(report.to_dict())
+        try:
+            report = await run_in_threadpool(
+                import_recipients, engine, run_id, upload.file, options=options, now=now, dry_run=fields.dry_run
+            )
+            result = ImportResult.model_validate(report.to_dict())
+        except PhoneColumnMissingError as exc:
+            if not fields.dry_run:
+                raise
+            # The preview lets the person choose the phone column in the mapping step.
+            result = _unmapped_result(run_id, options, exc)
         if fields.dry_run:
             result.preview = await run_in_threadpool(_preview, engine, run_id, upload.file, options)
             response.status_code = status.HTTP_200_OK
@@ -142,6 +149,18 @@ def _options(fields: ImportForm, upload: UploadFile) -> ImportOptions:
         filename=upload.filename,
         names=API_OPTION_NAMES,
     )
+
+
+def _unmapped_result(run_id: int, options: ImportOptions, error: PhoneColumnMissingError) -> ImportResult:
+    # NOTE: encoding and delimiter keep their defaults here, because the import
+    # stopped before it reported them; the preview reads the file with the real ones.
+    report = ImportReport(run_id=run_id, filename=options.filename, dry_run=True)
+    report.mapping = error.mapping.as_dict()
+    report.ignored_columns = list(error.mapping.ignored)
+    report.unmapped_columns = list(error.mapping.unmapped)
+    result = ImportResult.model_validate(report.to_dict())
+    result.file_error = FileErrorOut(code=error.reason, message=str(error))
+    return result
 
 
 def _preview(engine: Engine, run_id: RowId, stream: BinaryIO, options: ImportOptions) -> ImportPreview:

@@ -23,7 +23,7 @@ export function ConnectionBanner() {
   if (!unreachable) return null
   return (
     <p className="error connection-banner" role="alert">
-      The server cannot be reached. Check that journeys serve is running; the page retries on your next action.
+      The server cannot be reached. Check that it is running. This notice goes away once a request gets through.
     </p>
   )
 }

@@ -4,9 +4,9 @@ import { edgeAfter } from './edit'
 import { LAYER_HEIGHT } from './layout'
 
 /**
- * Returns a position for a node added after `afterId`: one layer below it, in the
- * column of the node the inserted edge leads to (so the chain stays in line), or in
- * `afterId`'s own column when there is no such edge. Undefined when `afterId` has no position.
+ * Returns a position for a node added after `afterId`, one layer below it. The node
+ * goes in the column of the node that the inserted edge leads to, so the chain stays
+ * in line, else in `afterId`'s column. Undefined when `afterId` has no position.
  */
 export function positionAfter(document: JourneyDocument, afterId: string): Position | undefined {
   const after = document.nodes.find((node) => node.id === afterId)
@@ -27,9 +27,10 @@ export function placeInserted(document: JourneyDocument, afterId: string, nodeId
   const after = document.nodes.find((node) => node.id === afterId)
   if (!after?.position || !document.nodes.some((node) => node.id === nodeId)) return document
 
-  // The edge into the new node leads on to the old target, so find that target through the new node.
-  const position = positionAfter(document, nodeId) ?? { x: after.position.x, y: after.position.y + LAYER_HEIGHT }
-  const placed = { x: position.x, y: after.position.y + LAYER_HEIGHT }
+  // After the insertion the old target follows the new node, so look it up from there.
+  const next = edgeAfter(document, nodeId)
+  const target = next ? document.nodes.find((node) => node.id === next.target) : undefined
+  const placed = { x: target?.position?.x ?? after.position.x, y: after.position.y + LAYER_HEIGHT }
   const top = after.position.y
 
   const nodes = document.nodes.map((node) => {

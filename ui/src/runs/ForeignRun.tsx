@@ -1,5 +1,5 @@
-// A run id in the path that does not belong to the journey on screen: say so and link
-// to the journey it belongs to, rather than show its figures under the wrong name.
+// Notices for a run id in the path that is missing or belongs to another journey. A
+// foreign run links to its own journey, because its figures under this name would mislead.
 import { ApiError, getJson } from '../api/client'
 import { ErrorNotice } from '../components/ErrorNotice'
 import { useAsync } from '../components/useAsync'

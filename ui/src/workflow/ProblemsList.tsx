@@ -31,7 +31,8 @@ export function ProblemsList({ document, problems, checking, error, onSelect }: 
           The journey could not be checked: {error instanceof Error ? error.message : String(error)}
         </p>
       ) : null}
-      {problems.length === 0 && (!error || isNetworkError(error)) && <p className="hint">{checking ? 'Checking…' : 'No problems found.'}</p>}
+      {isNetworkError(error) && <p className="hint">The journey could not be checked while the server is out of reach.</p>}
+      {problems.length === 0 && !error && <p className="hint">{checking ? 'Checking…' : 'No problems found.'}</p>}
       <ul className="problems-list">
         {problems.map((problem, index) => (
           <li key={`${index}-${problem.path}-${problem.message}`}>

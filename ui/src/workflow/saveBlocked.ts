@@ -1,4 +1,4 @@
-// Why the save dialog will not publish a document, in the words it shows.
+// The sentences the save dialog shows when it will not publish a document.
 import type { Problem } from '../api/types'
 
 export function plural(count: number, word: string): string {

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import email.message
 import json
+import logging
 import sys
 from typing import Any
 from urllib.parse import parse_qsl
@@ -34,6 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from journeys.api.errors import error_body, invalid_request
 from journeys.domain.jsonvalues import JsonValueError, parse_json
 from journeys.domain.text import NUL, control_character_problem
+
+logger = logging.getLogger(__name__)
 
 SIGNED_BODY_PREFIX = "/webhooks/"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -65,6 +68,10 @@ class InputCheckMiddleware:
 
         body, replay = (None, receive) if _declares_more(scope, limit) else await _read_body(receive, limit)
         if body is None:
+            logger.info(
+                "Rejected a request body over %d bytes on %s %s.", limit, scope["method"], scope["path"],
+                extra={"action": "payload_too_large"},
+            )
             await _too_large(scope, limit)(scope, receive, send)
             return
         details = _body_problems(body) if _has_json_body(scope) else []

@@ -164,7 +164,8 @@ def test_import_wizard_errors(page: Page, server: Server) -> None:
 
     page.get_by_label("CSV file").set_input_files({"name": "no-phone.csv", "mimeType": "text/csv", "buffer": b"name,city\nAda,Oslo\n"})
     wizard = page.get_by_role("region", name="Import recipients")
-    expect(wizard.get_by_role("alert")).to_contain_text("no column maps to phone_number")
+    expect(wizard.get_by_role("alert")).to_contain_text("No column was recognised as the phone number")
+    wizard.get_by_role("button", name="Back").click()
     expect(wizard.get_by_label("CSV file")).to_be_visible()
 
     body = b"phone_number,customer_name\n+12025550101,Ada\n=1+2,Bob\n+12025550102,Cy\n"

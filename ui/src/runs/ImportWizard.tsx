@@ -7,8 +7,12 @@ import { rejectedRowsCsv } from './csv'
 import type { ImportReport } from './importTypes'
 import { IGNORE, mappingEntries, proposedChoices, repeatedFields } from './mapping'
 import { regionOptions } from './regions'
+import { browserRegion, fileErrorText, wizardText } from './wizardMessages'
 
 type Step = 'upload' | 'mapping' | 'report' | 'done'
+
+// A dry run of a file with no phone column still returns its preview, with the problem here.
+type PreviewReport = ImportReport & { file_error?: { code: string; message: string } | null }
 
 interface ImportOptions {
   defaultRegion: string
@@ -36,9 +40,15 @@ function importForm(file: File, options: ImportOptions, mapping: string[], dryRu
   return form
 }
 
-async function sendImport(runId: number, form: FormData): Promise<ImportReport> {
+async function sendImport(runId: number, form: FormData): Promise<PreviewReport> {
   const response = await request('POST', `/api/runs/${runId}/imports`, form)
-  return (await response.json()) as ImportReport
+  return (await response.json()) as PreviewReport
+}
+
+/** The options a new upload starts with: the default region is the browser's, when offered. */
+function startingOptions(): ImportOptions {
+  const codes = regionOptions().map((region) => region.code)
+  return { ...NO_OPTIONS, defaultRegion: browserRegion(navigator.language, codes) }
 }
 
 /** Import a CSV in four steps: upload, map columns, check the dry run's report, import. */
@@ -47,7 +57,7 @@ export function ImportWizard({ runId, onClose, onImported }: { runId: number; on
   const [file, setFile] = useState<File>()
   const [options, setOptions] = useState<ImportOptions>(NO_OPTIONS)
   const [choices, setChoices] = useState<Record<string, string>>({})
-  const [preview, setPreview] = useState<ImportReport>()
+  const [preview, setPreview] = useState<PreviewReport>()
   const [report, setReport] = useState<ImportReport>()
   const [result, setResult] = useState<ImportReport>()
   const [error, setError] = useState<unknown>()
@@ -60,7 +70,7 @@ export function ImportWizard({ runId, onClose, onImported }: { runId: number; on
     try {
       // The first dry run proposes the mapping, with the options left to detection.
       const found = await sendImport(runId, importForm(chosen, NO_OPTIONS, [], true))
-      setOptions(NO_OPTIONS)
+      setOptions(startingOptions())
       setPreview(found)
       setChoices(proposedChoices(found.preview?.headers ?? [], found.mapping))
       setStep('mapping')
@@ -78,6 +88,7 @@ export function ImportWizard({ runId, onClose, onImported }: { runId: number; on
     try {
       const checked = await sendImport(runId, importForm(file, options, mappingEntries(choices), true))
       setPreview(checked)
+      if (checked.file_error) return // Still no phone column: the mapping step shows why.
       setReport(checked)
       setStep('report')
     } catch (reason) {
@@ -209,7 +220,7 @@ function UploadStep({ busy, error, onFile }: { busy: boolean; error: unknown; on
 }
 
 interface MappingProps {
-  report: ImportReport
+  report: PreviewReport
   choices: Record<string, string>
   options: ImportOptions
   error: unknown
@@ -226,6 +237,10 @@ function MappingStep({ report, choices, options, error, busy, onChoices, onOptio
   const repeated = repeatedFields(choices)
   const setOption = (change: Partial<ImportOptions>) => onOptions({ ...options, ...change })
   const mappingError = fieldError(error, 'mapping')
+  const regionError = fieldError(error, 'default_region')
+  const fileError = report.file_error
+  const phoneChosen = Object.values(choices).includes('phone_number')
+  const browserCode = browserRegion(navigator.language, regions.map((region) => region.code))
   const optionError = ['default_region', 'delimiter', 'encoding', 'decimal', 'date_format', 'datetime_format'].some((name) => fieldError(error, name))
   if (!preview) return null
 
@@ -279,11 +294,23 @@ function MappingStep({ report, choices, options, error, busy, onChoices, onOptio
       )}
       {mappingError && (
         <p className="field-error" role="alert">
-          {mappingError}
+          {wizardText(mappingError)}
+        </p>
+      )}
+      {fileError && !phoneChosen && (
+        <p className="field-error" role="alert">
+          {fileErrorText(fileError.code) ?? wizardText(fileError.message)}
         </p>
       )}
 
-      <Field label="Default region" hint="For numbers written without their country code." error={fieldError(error, 'default_region')}>
+      <Field
+        label="Default region"
+        hint={
+          'The country of numbers written without a country code, such as 202 555 0101; numbers that start with + keep their own.' +
+          (browserCode ? ` Preset to ${browserCode}, the region of your browser's language.` : '')
+        }
+        error={regionError && wizardText(regionError)}
+      >
         {(props) => (
           <select {...props} value={options.defaultRegion} onChange={(event) => setOption({ defaultRegion: event.target.value })}>
             <option value="">None: every number has its country code</option>
@@ -338,12 +365,18 @@ function MappingStep({ report, choices, options, error, busy, onChoices, onOptio
         </div>
       </details>
 
-      {error instanceof ApiError && error.errors.length > 0 ? null : <ErrorNotice error={error} />}
+      {error instanceof ApiError && error.errors.length > 0 ? null : error instanceof ApiError ? (
+        <p className="field-error" role="alert">
+          {wizardText(error.message)}
+        </p>
+      ) : (
+        <ErrorNotice error={error} />
+      )}
       <div className="wizard-actions">
         <button type="button" onClick={onBack}>
           Back
         </button>
-        <button type="button" className="primary" onClick={onNext} disabled={busy || repeated.length > 0}>
+        <button type="button" className="primary" onClick={onNext} disabled={busy || repeated.length > 0 || (Boolean(fileError) && !phoneChosen)}>
           Check the file
         </button>
       </div>
@@ -400,7 +433,7 @@ function ReportView({ report }: { report: ImportReport }) {
                     <td>{row.line}</td>
                     <td>{row.column ?? '—'}</td>
                     <td className="cell-value">{row.value ?? '—'}</td>
-                    <td>{row.message}</td>
+                    <td>{wizardText(row.message)}</td>
                   </tr>
                 ))}
               </tbody>

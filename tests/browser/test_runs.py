@@ -116,7 +116,7 @@ def test_new_run_dialog(page: Page, server: Server) -> None:
 
     limit = dialog.get_by_label("Max concurrent calls")
     expect(limit).to_have_attribute("aria-invalid", "true")
-    expect(dialog.get_by_role("alert")).to_contain_text("greater than or equal to 1")
+    expect(dialog.get_by_role("alert")).to_contain_text("Max concurrent calls must be a whole number of at least 1.")
 
     limit.fill("3")
     dialog.get_by_label("No calling window").check()

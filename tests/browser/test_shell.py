@@ -65,6 +65,7 @@ def test_create_needs_a_name(page: Page) -> None:
 
 def test_deep_link_survives_reload(page: Page, server: Server) -> None:
     page.goto("/journeys/999999/runs")
-    expect(page.get_by_role("alert")).to_contain_text("999999")
+    expect(page.get_by_role("heading", name="Journey 999999 was not found")).to_be_visible()
     page.reload()
-    expect(page.get_by_role("navigation", name="Journey")).to_be_visible()
+    expect(page.get_by_role("heading", name="Journey 999999 was not found")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Journey")).to_have_count(0)

@@ -25,6 +25,9 @@ RECIPIENTS_PER_RUN = 500
 DEADLINE_SECONDS = 240.0
 # SMS go from a second number, because each number sends at most 100 a second.
 SMS_NUMBER = "+12025550199"
+# Calls and SMS take this long in wall time, so that each run is still running when
+# its writer pauses it a command or two after the start.
+SIM_LATENCY_SECONDS = "5"
 
 JOURNEY: dict[str, Any] = {
     "name": "SQLite sharing",
@@ -79,7 +82,7 @@ class Writer(threading.Thread):
 
     def write_one_run(self, number: int) -> None:
         created = self.command("run", "create", self.journey_id, "--name", f"Writer {self.index} run {number}",
-                               "--no-calling-window", "--sim-latency", "0", "--max-concurrent-calls", "200", "--json")
+                               "--no-calling-window", "--sim-latency", SIM_LATENCY_SECONDS, "--max-concurrent-calls", "200", "--json")
         if created.exit_code != 0:
             return
         run_id = int(created.json()["id"])

@@ -22,16 +22,8 @@ from playwright.sync_api import Page, expect
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "import" / "expected.json").read_text(encoding="utf-8"))
 
-# NOTE: the wizard proposes no field for a header with spaces around it, such as
-# " Phone Number ": the API's proposed mapping is keyed by the trimmed header and
-# the wizard looks it up by the header as read, so the import fails with no
-# phone column. The CLI and the API map the same file.
-WIZARD_BUGS = {"header_variants.csv": "the wizard does not map headers with surrounding spaces"}
-
-
 def case_param(case: dict[str, Any]) -> Any:
-    marks = [pytest.mark.xfail(strict=True, reason=WIZARD_BUGS[case["file"]])] if case["file"] in WIZARD_BUGS else []
-    return pytest.param(case, id=case["file"], marks=marks)
+    return pytest.param(case, id=case["file"])
 
 
 def same_value(actual: Any, expected: Any) -> bool:

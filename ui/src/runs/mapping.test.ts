@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { IGNORE, mappingEntries, proposedChoices, repeatedFields } from './mapping'
 
 describe('proposedChoices', () => {
+  it('matches a header with spaces around it to the proposal for the trimmed header', () => {
+    expect(proposedChoices([' Phone Number ', 'Notes'], { 'Phone Number': 'phone_number' })).toEqual({
+      ' Phone Number ': 'phone_number',
+      Notes: IGNORE,
+    })
+  })
+
   it('keeps proposed fields and ignores the other columns', () => {
     expect(proposedChoices(['Mobile', 'Name', 'Notes'], { Mobile: 'phone_number', Name: 'customer_name' })).toEqual({
       Mobile: 'phone_number',

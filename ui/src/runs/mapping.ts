@@ -3,9 +3,12 @@
 
 export const IGNORE = '-'
 
-/** Start from the mapping the API proposed (column to field); other columns are ignored. */
+/**
+ * Start from the mapping the API proposed (column to field); other columns are ignored.
+ * The API keys its proposal by the trimmed header, while the preview shows headers as read.
+ */
 export function proposedChoices(headers: string[], proposed: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(headers.map((header) => [header, proposed[header] ?? IGNORE]))
+  return Object.fromEntries(headers.map((header) => [header, proposed[header] ?? proposed[header.trim()] ?? IGNORE]))
 }
 
 export function mappingEntries(choices: Record<string, string>): string[] {

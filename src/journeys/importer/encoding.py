@@ -47,7 +47,8 @@ NUL_SHARE_OF_UTF16 = 0.25
 SAMPLE_SIZE = 4096
 # Text in any single-byte encoding has almost no C0 control characters besides
 # tab and line breaks; images, archives (.xlsx is a zip) and random bytes have
-# about one byte in nine. A NUL byte outside UTF-16 text is binary data too.
+# about one byte in nine. A few stray NUL bytes in text are not counted as binary:
+# the row checks then name the line and column that hold them.
 CONTROL_SHARE_OF_BINARY = 0.05
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 
@@ -112,7 +113,7 @@ def _check_is_text(head: bytes, declared: str | None, filename: str | None) -> N
         return  # _choose asks for the encoding to be declared.
 
     controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
-    if 0 in head or controls / len(head) > CONTROL_SHARE_OF_BINARY:
+    if controls / len(head) > CONTROL_SHARE_OF_BINARY:
         shown = quoted(filename) if filename else "The file"
         raise ImportFileError(
             f"{shown} is not a text CSV file (it contains binary data); export it from your "

@@ -27,7 +27,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from journeys.api.webapp import DIST
 
 CHROMIUM = Path(os.environ.get("JOURNEYS_TEST_CHROMIUM", "/usr/bin/chromium"))
-# Chromium's own calls home are switched off: this machine has no network beyond loopback.
+# Chromium's own calls home are switched off, so that the tests reach nothing beyond loopback.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -3,7 +3,7 @@
 The web app routes in the browser (`/journeys/3/runs`), so a reload or a pasted link
 must get `index.html` rather than 404. Paths under the API's own prefixes never fall
 back: a mistyped API path keeps its JSON 404. When the bundle has not been built, `/`
-returns a short page that says how to build it.
+returns a short page with the command that builds it.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def _is_api_path(path: str) -> bool:
 
 def _add_headers(response: Response, path: str) -> None:
     response.headers.update(SECURITY_HEADERS)
-    # Vite puts a content hash in every asset name, so those can be cached for good;
-    # the index must be fetched again to pick up a new build.
+    # Vite puts a content hash in every asset name, so those can be cached for good.
+    # The index must be fetched again to pick up a new build.
     if path.startswith("assets/"):
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     else:

@@ -7,8 +7,9 @@ import io
 import re
 from pathlib import Path
 
-from conftest import AGENT_NAME, SENDER_NUMBER, Server
 from playwright.sync_api import Locator, Page, expect
+
+from browser.conftest import AGENT_NAME, SENDER_NUMBER, Server
 
 RECIPIENTS_CSV = (
     "Phone,Customer Name\n"

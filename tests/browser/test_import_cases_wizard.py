@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, create_journey
 from playwright.sync_api import Page, expect
+
+from browser.conftest import Server, create_journey
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 CASES: list[dict[str, Any]] = json.loads((FIXTURES / "import" / "expected.json").read_text(encoding="utf-8"))

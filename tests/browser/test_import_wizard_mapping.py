@@ -6,8 +6,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, SENDER_NUMBER, Server, create_journey
 from playwright.sync_api import Browser, Page, expect
+
+from browser.conftest import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    SENDER_NUMBER,
+    Server,
+    create_journey,
+)
 
 NO_PHONE_CSV = b"Name,Customer Name,Appointment\n2025550101,Ana,2026-06-10\n2025550102,Lee,2026-06-11\n"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 from playwright.sync_api import Locator, Page, expect
+
+from browser.conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 
 
 def _document(name: str) -> dict[str, Any]:

@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 from playwright.sync_api import Locator, Page, expect
+
+from browser.conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "node-settings.png"
 

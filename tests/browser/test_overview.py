@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 from playwright.sync_api import Locator, Page, expect
+
+from browser.conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 
 FAST_SETTINGS = {"calling_window": None, "simulator": {"latency_seconds": 0}}
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "overview.png"

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+from playwright.sync_api import Browser, Page, expect
+
+from browser.conftest import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     AGENT_NAME,
@@ -27,7 +29,6 @@ from conftest import (
     _wait_until_healthy,
     create_journey,
 )
-from playwright.sync_api import Browser, Page, expect
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "runs.png"
 # Instant simulated calls and no calling window, so that runs move within seconds.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 from playwright.sync_api import Browser, Page, expect
+
+from browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Server
 
 
 def test_sign_in_with_password(browser: Browser, server: Server) -> None:

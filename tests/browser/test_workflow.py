@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 from playwright.sync_api import Locator, Page, expect
 
 import journeys
+from browser.conftest import AGENT_NAME, SENDER_NUMBER, Server, create_journey
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "workflow.png"
 DEMO_JOURNEY = Path(journeys.__file__).parent / "data" / "demo_journey.json"

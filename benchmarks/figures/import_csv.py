@@ -52,7 +52,7 @@ def measure(ctx: Context, database: str) -> list[Measurement]:
     database_kind = database
     rows = ctx.rows("import_rows")
     path = _dataset(ctx.work_dir, rows)
-    command = f"python -m benchmarks --size {ctx.size} --figure {FIGURE} --database {database_kind}"
+    command = common.reproduce_command(ctx, FIGURE, database_kind)
 
     runs = [_import_in_child(ctx.work_dir, database_kind, path) for _ in range(ctx.repeats)]
     speeds = [run["rows"] / run["seconds"] for run in runs]

@@ -134,6 +134,10 @@ def test_case_kind_through_pool(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: dict[str, Any], variant: tuple[Any, ...]
 ) -> None:
     name, encoding, delimiter, newline = variant
+    # Encodings, delimiters and line endings are read before the database is involved,
+    # so PostgreSQL gets the case's own form only; SQLite gets every form.
+    if engine.dialect.name == "postgresql" and name != VARIANTS[0][0]:
+        pytest.skip("other file forms are covered on SQLite; the database sees the same rows")
     data, case_last_line, repeats = large_file(case, encoding, delimiter, newline)
     path = tmp_path / case["file"]
     path.write_bytes(data)

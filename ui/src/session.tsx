@@ -1,4 +1,4 @@
-// Who is signed in, and what their role lets them do.
+// The signed-in user, and the actions their role allows.
 import { createContext, useContext } from 'react'
 import type { Role, WhoAmI } from './api/types'
 

@@ -40,7 +40,7 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
     for module in _route_modules():
         app.include_router(module.router)
 
-    # Mounted last, so that every API route answers before the web app's fallback.
+    # Mounted last, so that every API route matches before the web app's fallback.
     app.mount("/", WebApp(), name="webapp")
     return app
 

@@ -18,7 +18,7 @@ from starlette.types import Receive, Scope, Send
 
 DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 
-# Paths the API owns: they are answered by routes, never by the web app's index.
+# Paths the API owns. Routes handle them, never the web app's index.
 API_PREFIXES = ("/api", "/webhooks", "/auth", "/metrics", "/openapi.json")
 
 # The app loads only its own files. React Flow positions nodes with inline styles,

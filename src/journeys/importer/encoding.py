@@ -47,8 +47,8 @@ NUL_SHARE_OF_UTF16 = 0.25
 SAMPLE_SIZE = 4096
 # Text in any single-byte encoding has almost no C0 control characters besides
 # tab and line breaks; images, archives (.xlsx is a zip) and random bytes have
-# about one byte in nine. A few stray NUL bytes in text are not counted as binary:
-# the row checks then name the line and column that hold them.
+# about one byte in nine. A few stray NUL bytes in text are not counted as binary,
+# because the row checks then name the line and column that contain them.
 CONTROL_SHARE_OF_BINARY = 0.05
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 

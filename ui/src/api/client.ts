@@ -54,7 +54,7 @@ async function errorFrom(response: Response): Promise<ApiError> {
     const errors = Array.isArray(body.errors) ? body.errors.map(toFieldError) : []
     return new ApiError(response.status, body.code ?? 'error', plainMessage(body.message ?? response.statusText), errors)
   } catch {
-    return new ApiError(response.status, 'error', `the server answered ${response.status} ${response.statusText}`)
+    return new ApiError(response.status, 'error', `the server responded ${response.status} ${response.statusText}`)
   }
 }
 

@@ -138,7 +138,9 @@ const TITLES = { create: 'New journey', rename: 'Rename journey', duplicate: 'Du
 const ACTIONS = { create: 'Create', rename: 'Rename', duplicate: 'Duplicate' }
 
 function NameDialog({ editing, onClose, onDone }: { editing: Editing; onClose: () => void; onDone: (journey: Journey) => void }) {
-  const initial = editing.mode === 'create' ? '' : editing.mode === 'duplicate' ? `Copy of ${editing.journey.name}` : editing.journey.name
+  let initial = ''
+  if (editing.mode === 'duplicate') initial = `Copy of ${editing.journey.name}`
+  if (editing.mode === 'rename') initial = editing.journey.name
   const [name, setName] = useState(initial)
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)

@@ -26,7 +26,7 @@ class LiveServer:
     @contextmanager
     def serving(self, app: Any) -> Iterator[str]:
         """Serve `app` on the bound port until the block ends; yield the base URL."""
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [self._socket]}, daemon=True)
         thread.start()

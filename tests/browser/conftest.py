@@ -78,7 +78,7 @@ class Server:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     _require((DIST / "index.html").is_file(), f"the web app is not built in {DIST}; run ./scripts/build-ui")
     work_dir = tmp_path_factory.mktemp("browser")
@@ -130,7 +130,7 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[Any], log: Path) -> 
     raise RuntimeError(f"journeys serve did not answer on {url} within {SERVER_START_SECONDS} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     _require(CHROMIUM.exists() and shutil.which(str(CHROMIUM)) is not None, f"Chromium is not installed at {CHROMIUM}")
     with sync_playwright() as playwright:

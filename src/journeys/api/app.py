@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib.metadata import version
 
 from fastapi import FastAPI
@@ -29,6 +31,7 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
         # loads nothing from the internet; /openapi.json describes the API instead.
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.config = config
     app.state.engine = engine or connect(config.database_url)
@@ -43,6 +46,15 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
     # Mounted last, so that every API route matches before the web app's fallback.
     app.mount("/", WebApp(), name="webapp")
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Callbacks already queued are applied before the server stops answering.
+    batcher = getattr(app.state, "agent_callback_batcher", None)
+    if batcher is not None:
+        batcher.close()
 
 
 def _route_modules() -> list:  # type: ignore[type-arg]

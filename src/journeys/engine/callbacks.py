@@ -101,6 +101,10 @@ class _Pending:
     future: Future[bool] = field(default_factory=Future)
 
 
+# Queued by close(): the thread applies what came before it and returns.
+_STOP: Any = object()
+
+
 class CallbackBatcher:
     """Applies callbacks that arrive together in one transaction, from one thread.
 
@@ -137,6 +141,15 @@ class CallbackBatcher:
         self._start()
         return pending.future
 
+    def close(self, timeout: float = 10.0) -> None:
+        """Apply the callbacks already queued, then stop the thread."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._queue.put(_STOP)
+        thread.join(timeout)
+
     def _start(self) -> None:
         with self._lock:
             if self._thread is None:
@@ -144,13 +157,16 @@ class CallbackBatcher:
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
+        stopping = False
+        while not stopping:
             batch = [self._queue.get()]
             while len(batch) < self.MAX_BATCH:
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
+            stopping = _STOP in batch
+            batch = [item for item in batch if item is not _STOP]
             for provider in dict.fromkeys(item.provider for item in batch):
                 self._apply_batch([item for item in batch if item.provider == provider])
 

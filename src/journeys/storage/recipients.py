@@ -32,6 +32,14 @@ from journeys.storage.schema import events, recipients
 
 DUE_STATUSES = ("active", "delayed")
 
+
+def _is_due() -> ColumnElement[bool]:
+    # The statuses go into the SQL as literals: SQLite uses the partial index
+    # ix_recipients_due only when the query repeats its WHERE term, and with bound
+    # parameters it sorted every due recipient of the run on each claim.
+    statuses = bindparam("due_statuses", list(DUE_STATUSES), expanding=True, literal_execute=True)
+    return recipients.c.status.in_(statuses)
+
 # The columns a move may change; every other column is fixed at import.
 MOVE_COLUMNS = (
     "status", "current_node", "phase", "next_at", "steps", "outputs", "result",
@@ -67,7 +75,7 @@ def claim_due(
         select(recipients.c.id)
         .where(
             recipients.c.run_id == run_id,
-            recipients.c.status.in_(DUE_STATUSES),
+            _is_due(),
             recipients.c.next_at <= now,
             lease_free,
         )
@@ -241,7 +249,7 @@ def next_due_at(conn: Connection, run_ids: Sequence[int], *, after: datetime) ->
         return None
     query = select(func.min(recipients.c.next_at)).where(
         recipients.c.run_id.in_(run_ids),
-        recipients.c.status.in_(DUE_STATUSES),
+        _is_due(),
         recipients.c.next_at > after,
     )
     return conn.execute(query).scalar_one_or_none()

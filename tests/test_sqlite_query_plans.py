@@ -1,8 +1,8 @@
 """On SQLite, the worker's claim reads due recipients from the partial index, in order.
 
-SQLite uses a partial index only when the query repeats the index's WHERE term
-with the same literals. Without it, each claim read every due recipient of the
-run and sorted them, so a claim cost grew with the run.
+With the due statuses bound as parameters, SQLite's planner chose another index
+and sorted every due recipient of the run on each claim, so a claim cost grew
+with the run.
 """
 
 from __future__ import annotations

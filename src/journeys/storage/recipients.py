@@ -34,9 +34,9 @@ DUE_STATUSES = ("active", "delayed")
 
 
 def _is_due() -> ColumnElement[bool]:
-    # The statuses go into the SQL as literals: SQLite uses the partial index
-    # ix_recipients_due only when the query repeats its WHERE term, and with bound
-    # parameters it sorted every due recipient of the run on each claim.
+    # The statuses go into the SQL as literals. With `status IN (?, ?)`, SQLite's
+    # planner did not match the WHERE term of the partial index ix_recipients_due
+    # (EXPLAIN QUERY PLAN), so each claim sorted every due recipient of the run.
     statuses = bindparam("due_statuses", list(DUE_STATUSES), expanding=True, literal_execute=True)
     return recipients.c.status.in_(statuses)
 

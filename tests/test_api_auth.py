@@ -163,7 +163,9 @@ def test_who_am_i(browser: TestClient) -> None:
     response = browser.get("/api/session")
 
     assert response.status_code == 200
-    assert response.json() == {"role": "admin", "user_id": signed_in["user_id"], "email": ADMIN, "api_key_id": None}
+    assert response.json() == {
+        "role": "admin", "user_id": signed_in["user_id"], "email": ADMIN, "api_key_id": None, "has_password": True
+    }
 
 
 def test_who_am_i_with_api_key(app: FastAPI) -> None:

@@ -24,6 +24,9 @@ ROUTE_ROLES: dict[tuple[str, str], str] = {
     ("POST", "/api/session"): PUBLIC,
     ("DELETE", "/api/session"): PUBLIC,
     ("GET", "/api/session"): "viewer",
+    # Every signed-in user sets their own password. API keys pass the role check,
+    # so the empty body sent here gets 422; a valid body gets 403 from the route.
+    ("PUT", "/api/session/password"): "viewer",
     ("GET", "/api/journeys"): "viewer",
     ("POST", "/api/journeys"): "operator",
     ("POST", "/api/journeys/validate"): "viewer",

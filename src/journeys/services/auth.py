@@ -159,6 +159,18 @@ def authenticate_password(engine: Engine, email: str, password: str) -> dict[str
     return public_user(user)
 
 
+def verify_password(engine: Engine, user_id: int, password: str) -> bool:
+    """Return whether `password` is the user's current password; False for a user without one."""
+    with engine.connect() as conn:
+        user = queries.get_user(conn, user_id)
+    if user is None or not user["password_hash"]:
+        return False
+    try:
+        return _hasher.verify(user["password_hash"], password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def public_user(user: dict[str, Any] | None) -> dict[str, Any]:
     """Return a user without its password hash, saying whether it has a password."""
     if user is None:

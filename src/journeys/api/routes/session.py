@@ -1,4 +1,4 @@
-"""Browser sign-in: password sessions, one-time sign-in links, who am I, and sign-out.
+"""Browser sign-in: password sessions, one-time sign-in links, who am I, sign-out, and a user's own password.
 
 A session is two cookies. `journeys_session` contains the session token; it is
 httpOnly, so page scripts cannot read it. `journeys_csrf` contains the CSRF token,
@@ -22,8 +22,9 @@ from journeys.api.attempts import AttemptLimiter
 from journeys.api.errors import error_body
 from journeys.api.models.base import RequestModel
 from journeys.config import Settings
-from journeys.errors import SignInLinkError, UnauthenticatedError
+from journeys.errors import ForbiddenError, InvalidInputError, SignInLinkError, UnauthenticatedError
 from journeys.services import auth, users
+from journeys.services.auth import Principal
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +42,20 @@ class SignIn(RequestModel):
 
 
 class WhoAmI(BaseModel):
-    """The caller: a signed-in user, or an API key (then `user_id` and `email` are null)."""
+    """The caller: a signed-in user, or an API key (then `user_id`, `email` and `has_password` are null)."""
 
     role: str
     user_id: int | None = None
     email: str | None = None
     api_key_id: int | None = None
+    # False for a user who can sign in only by one-time links so far.
+    has_password: bool | None = None
+
+
+class PasswordChange(RequestModel):
+    # Required when the user has a password; a user who has none yet leaves it out.
+    current_password: str | None = Field(None, max_length=1024)
+    new_password: str = Field(max_length=1024)
 
 
 @router.post("/api/session", response_model=WhoAmI, responses={401: {}, 429: {}})
@@ -72,7 +81,7 @@ def sign_in(body: SignIn, request: Request, response: Response) -> WhoAmI | JSON
     limiter.clear(body.email, address)
     _end_current_session(request, engine, check=False)
     _open_session(response, request, user["id"])
-    return WhoAmI(role=user["role"], user_id=user["id"], email=user["email"])
+    return _user_who_am_i(user)
 
 
 @router.get("/api/session", response_model=WhoAmI, responses={401: {}})
@@ -83,8 +92,37 @@ def who_am_i(request: Request, engine: Engine = Depends(deps.engine)) -> WhoAmI:
         raise UnauthenticatedError("not signed in; POST an email and password to /api/session, or use a sign-in link")
     if principal.user_id is None:
         return WhoAmI(role=principal.role, api_key_id=principal.api_key_id)
+    return _user_who_am_i(users.get_user(engine, principal.user_id))
+
+
+@router.put("/api/session/password", response_model=WhoAmI, responses={401: {}, 403: {}, 429: {}})
+def change_own_password(
+    body: PasswordChange, request: Request, principal: Principal = Depends(security.viewer)
+) -> WhoAmI | JSONResponse:
+    """Set or change the signed-in user's own password.
+
+    A user who has a password must send it as `current_password`; wrong ones
+    count towards the sign-in attempt limit. The user's other sessions end,
+    and the session that made the change stays signed in.
+    """
+    if principal.user_id is None:
+        raise ForbiddenError(
+            "API keys have no password; sign in as the user to change their password, "
+            "or have an admin set it with PATCH /api/users/{id}"
+        )
+    engine = deps.engine(request)
     user = users.get_user(engine, principal.user_id)
-    return WhoAmI(role=principal.role, user_id=user["id"], email=user["email"])
+    # A too-short new password fails before the current one is checked, so it costs no attempt.
+    auth.check_password(body.new_password)
+
+    if user["has_password"]:
+        limited = _check_current_password(request, user, body.current_password)
+        if limited is not None:
+            return limited
+
+    # Only a cookie session names a user, so the cookie is this session's token.
+    auth.set_password(engine, user["id"], body.new_password, keep_session=request.cookies.get(security.SESSION_COOKIE))
+    return _user_who_am_i(users.get_user(engine, user["id"]))
 
 
 @router.delete("/api/session", status_code=204, response_class=Response, responses={403: {}})
@@ -119,6 +157,45 @@ def use_sign_in_link(token: str, request: Request) -> Response:
     _end_current_session(request, engine, check=False)
     _open_session(response, request, user["id"])
     return response
+
+
+def _user_who_am_i(user: dict) -> WhoAmI:  # type: ignore[type-arg]
+    return WhoAmI(role=user["role"], user_id=user["id"], email=user["email"], has_password=user["has_password"])
+
+
+def _check_current_password(request: Request, user: dict, password: str | None) -> JSONResponse | None:  # type: ignore[type-arg]
+    # Returns a 429 response while this user and address are over the attempt
+    # limit, and raises when the password is missing or wrong.
+    if password is None:
+        raise InvalidInputError(
+            f"current_password is missing: {user['email']} has a password, so send it to set a new one; "
+            "if it is lost, ask an admin for a sign-in link"
+        )
+
+    now = deps.now(request)
+    address = request.client.host if request.client else "unknown"
+    limiter = _limiter(request)
+    wait = limiter.retry_after(user["email"], address, now)
+    if wait is not None:
+        logger.warning(
+            "Password change attempts limited for user %d from %s.", user["id"], address,
+            extra={"action": "password_change_limited", "user_id": user["id"]},
+        )
+        message = f"too many wrong passwords; wait {wait} seconds and try again, or ask an admin for a sign-in link"
+        return JSONResponse(error_body("too_many_attempts", message), status_code=429, headers={"Retry-After": str(wait)})
+
+    if not auth.verify_password(deps.engine(request), user["id"], password):
+        limiter.record_failure(user["email"], address, now)
+        logger.info(
+            "Wrong current password from user %d at %s.", user["id"], address,
+            extra={"action": "password_change_failed", "user_id": user["id"]},
+        )
+        raise ForbiddenError(
+            "current_password is wrong: enter the password you sign in with; if it is lost, ask an admin for a sign-in link"
+        )
+
+    limiter.clear(user["email"], address)
+    return None
 
 
 def _limiter(request: Request) -> AttemptLimiter:

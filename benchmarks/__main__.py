@@ -1,7 +1,8 @@
 """Run every benchmark figure on each database and write the benchmarks page.
 
     python -m benchmarks [--size tiny|small|full] [--databases sqlite,postgresql]
-                         [--repeats N] [--only FIGURE,...] [--output docs/benchmarks.md]
+                         [--repeats N] [--only FIGURE,...] [--note TEXT]
+                         [--output docs/benchmarks.md]
 
 A figure that raises is recorded on the page with its error, the others still run,
 and the command exits with status 1 at the end.
@@ -35,6 +36,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--databases", default=",".join(DATABASES), help="comma-separated: sqlite, postgresql (default: both)")
     parser.add_argument("--repeats", type=int, default=None, help="samples per figure (default: 1 for tiny, else 3)")
     parser.add_argument("--only", default="", help="comma-separated figure names or module names to run (default: all)")
+    parser.add_argument(
+        "--note", action="append", default=[],
+        help="a line for the page's header, such as other load on the machine (repeatable)",
+    )
     parser.add_argument("--output", type=Path, default=Path("docs/benchmarks.md"), help="Markdown page to write")
     arguments = parser.parse_args(argv)
 
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
     console.print(console_table(results))
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    arguments.output.write_text(markdown_page(results, ctx, arguments.databases, argv), encoding="utf-8")
+    arguments.output.write_text(markdown_page(results, ctx, arguments.databases, argv, arguments.note), encoding="utf-8")
     console.print(f"Wrote {arguments.output}.")
 
     failed = [f"{result.name} on {database}" for result in results for database, _ in result.errors]

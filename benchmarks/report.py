@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import shlex
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import ModuleType
@@ -63,8 +64,13 @@ def console_table(results: list[FigureResult]) -> Table:
     return table
 
 
-def markdown_page(results: list[FigureResult], ctx: Context, databases: list[str], argv: list[str]) -> str:
-    """Return the whole benchmarks page: how it was made, then one section per figure."""
+def markdown_page(
+    results: list[FigureResult], ctx: Context, databases: list[str], argv: list[str], notes: list[str] | None = None
+) -> str:
+    """Return the whole benchmarks page: how it was made, a summary, then one section per figure.
+
+    `notes` are extra lines for the header, such as the load on the machine.
+    """
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmarks",
@@ -72,7 +78,7 @@ def markdown_page(results: list[FigureResult], ctx: Context, databases: list[str
         "This page is written by the benchmark suite; do not edit it by hand. Regenerate it with",
         "",
         "```sh",
-        f"python -m benchmarks {' '.join(argv)}".rstrip(),
+        f"python -m benchmarks {shlex.join(argv)}".rstrip(),
         "```",
         "",
         f"- Size: `{ctx.size}`; repeats per figure: {ctx.repeats}; databases: {', '.join(databases)}.",
@@ -81,14 +87,44 @@ def markdown_page(results: list[FigureResult], ctx: Context, databases: list[str
         "- Each figure runs on a new, empty database that it fills itself. The median is over",
         "  the samples; the range is their minimum and maximum. \"met\" compares the median",
         "  with the target, and is n/a where the target is stated for another size.",
+        *(f"- {note}" for note in notes or []),
         "",
     ]
+    lines += _summary(results, databases)
     errored = [result for result in results if result.errors]
     if errored:
         lines += ["**Errors:** " + ", ".join(f"`{result.name}`" for result in errored) + " failed; see their sections.", ""]
     for result in results:
         lines += _figure_section(result, machine(), date)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(results: list[FigureResult], databases: list[str]) -> list[str]:
+    # One row per measurement name, with each database's median and whether it met its target.
+    rows: dict[tuple[str, str], dict[str, Measurement]] = {}
+    for result in results:
+        for m in result.measurements:
+            rows.setdefault((result.name, m.figure), {})[m.database] = m
+    if not rows:
+        return []
+
+    lines = [
+        "## Summary",
+        "",
+        f"| figure | measurement | {' | '.join(databases)} |",
+        "|---|---|" + "---|" * len(databases),
+    ]
+    for (name, figure), by_database in rows.items():
+        cells = [_summary_cell(by_database.get(database)) for database in databases]
+        lines.append(f"| {name} | {figure} | {' | '.join(cells)} |")
+    return [*lines, ""]
+
+
+def _summary_cell(m: Measurement | None) -> str:
+    if m is None:
+        return ""
+    met = "" if m.met is None else f" (target {m.target}: {met_label(m.met)})"
+    return f"{format_number(m.median)} {m.unit}{met}"
 
 
 def _figure_section(result: FigureResult, machine_text: str, date: str) -> list[str]:

@@ -42,6 +42,7 @@ def test_benchmarks_tiny_size(database: str, tmp_path: Path) -> None:
     text = page.read_text(encoding="utf-8") if page.exists() else ""
     assert completed.returncode == 0, completed.stderr[-4000:]
     assert "**Error on" not in text
+    assert "## Summary\n" in text
     figures = _figures()
     assert figures, "no figure modules found in benchmarks/figures"
     for name, figure in figures.items():

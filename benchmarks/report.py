@@ -103,8 +103,8 @@ def _summary(results: list[FigureResult], databases: list[str]) -> list[str]:
     # One row per measurement name, with each database's median and whether it met its target.
     rows: dict[tuple[str, str], dict[str, Measurement]] = {}
     for result in results:
-        for m in result.measurements:
-            rows.setdefault((result.name, m.figure), {})[m.database] = m
+        for measurement in result.measurements:
+            rows.setdefault((result.name, measurement.figure), {})[measurement.database] = measurement
     if not rows:
         return []
 
@@ -120,11 +120,13 @@ def _summary(results: list[FigureResult], databases: list[str]) -> list[str]:
     return [*lines, ""]
 
 
-def _summary_cell(m: Measurement | None) -> str:
-    if m is None:
+def _summary_cell(measurement: Measurement | None) -> str:
+    if measurement is None:
         return ""
-    met = "" if m.met is None else f" (target {m.target}: {met_label(m.met)})"
-    return f"{format_number(m.median)} {m.unit}{met}"
+    median = f"{format_number(measurement.median)} {measurement.unit}"
+    if measurement.met is None:
+        return median
+    return f"{median} (target {measurement.target}: {met_label(measurement.met)})"
 
 
 def _figure_section(result: FigureResult, machine_text: str, date: str) -> list[str]:

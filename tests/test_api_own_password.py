@@ -104,7 +104,7 @@ def test_wrong_current_changes_nothing(engine: Engine, browser: TestClient) -> N
 
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
-    assert "current_password is wrong" in response.json()["message"]
+    assert "the current password is wrong" in response.json()["message"]
     assert stored_hash(engine, user["id"]) == before
     assert browser.get("/api/session").status_code == 200
 
@@ -118,7 +118,7 @@ def test_missing_current_changes_nothing(engine: Engine, browser: TestClient) ->
 
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_input"
-    assert "current_password is missing" in response.json()["message"]
+    assert "the current password is missing" in response.json()["message"]
     assert stored_hash(engine, user["id"]) == before
 
 

@@ -168,8 +168,8 @@ def _check_current_password(request: Request, user: dict, password: str | None) 
     # limit, and raises when the password is missing or wrong.
     if password is None:
         raise InvalidInputError(
-            f"current_password is missing: {user['email']} has a password, so send it to set a new one; "
-            "if it is lost, ask an admin for a sign-in link"
+            f"the current password is missing: {user['email']} has a password, so send it as "
+            "current_password to set a new one; if it is lost, ask an admin for a sign-in link"
         )
 
     now = deps.now(request)
@@ -191,7 +191,7 @@ def _check_current_password(request: Request, user: dict, password: str | None) 
             extra={"action": "password_change_failed", "user_id": user["id"]},
         )
         raise ForbiddenError(
-            "current_password is wrong: enter the password you sign in with; if it is lost, ask an admin for a sign-in link"
+            "the current password is wrong: enter the password you sign in with; if it is lost, ask an admin for a sign-in link"
         )
 
     limiter.clear(user["email"], address)

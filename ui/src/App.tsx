@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react'
+import { PasswordDialog } from './account/PasswordDialog'
 import { ApiError, getJson, sendJson } from './api/client'
 import type { WhoAmI } from './api/types'
 import { ConnectionBanner, ErrorNotice } from './components/ErrorNotice'
@@ -45,24 +46,62 @@ export function App() {
 
   return (
     <SessionContext.Provider value={value}>
-      <TopBar session={value} />
+      <TopBar session={value} onUserChanged={(user) => setSession({ state: 'signed-in', user })} />
       <ConnectionBanner />
       <Screen />
     </SessionContext.Provider>
   )
 }
 
-function TopBar({ session }: { session: Session }) {
+// How long the top bar shows that the password was saved.
+const SAVED_NOTICE_MS = 5000
+
+function TopBar({ session, onUserChanged }: { session: Session; onUserChanged: (user: WhoAmI) => void }) {
+  const [editing, setEditing] = useState(false)
+  const [saved, setSaved] = useState(false)
+
+  useEffect(() => {
+    if (!saved) return
+    const timer = window.setTimeout(() => setSaved(false), SAVED_NOTICE_MS)
+    return () => window.clearTimeout(timer)
+  }, [saved])
+
+  // API keys have no password, so only a signed-in user gets the button.
+  const isUser = session.user.user_id !== null
+  // The dialog sits outside the bar, so that it does not take on the bar's colours.
   return (
-    <div className="top-bar">
-      <span className="brand">Journeys</span>
-      <span className="who">
-        {session.user.email ?? 'API key'} · {session.user.role}
-      </span>
-      <button type="button" onClick={() => void session.signOut()}>
-        Sign out
-      </button>
-    </div>
+    <>
+      <div className="top-bar">
+        <span className="brand">Journeys</span>
+        {saved && (
+          <span className="top-bar-notice" role="status">
+            Password saved. Your other sessions are signed out.
+          </span>
+        )}
+        <span className="who">
+          {session.user.email ?? 'API key'} · {session.user.role}
+        </span>
+        {isUser && (
+          <button type="button" onClick={() => setEditing(true)}>
+            {session.user.has_password ? 'Change password' : 'Set password'}
+          </button>
+        )}
+        <button type="button" onClick={() => void session.signOut()}>
+          Sign out
+        </button>
+      </div>
+      {editing && (
+        <PasswordDialog
+          user={session.user}
+          onClose={() => setEditing(false)}
+          onChanged={(user) => {
+            setEditing(false)
+            setSaved(true)
+            onUserChanged(user)
+          }}
+        />
+      )}
+    </>
   )
 }
 

@@ -2,6 +2,7 @@
 // the CSRF header on every change, and the API's error body turned into ApiError.
 import { setUnreachable } from './connection'
 import { plainMessage } from './messages'
+import type { WhoAmI } from './types'
 
 export interface FieldError {
   path: string
@@ -97,4 +98,9 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
   const response = await request(method, path, body)
   if (response.status === 204) return undefined as T
   return (await response.json()) as T
+}
+
+/** Sets or changes the signed-in user's own password; other sessions end, this one stays signed in. */
+export function changeOwnPassword(body: { current_password: string | null; new_password: string }): Promise<WhoAmI> {
+  return sendJson<WhoAmI>('PUT', '/api/session/password', body)
 }

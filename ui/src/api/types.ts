@@ -82,6 +82,8 @@ export interface WhoAmI {
   user_id: number | null
   email: string | null
   api_key_id: number | null
+  /** False for a user who can sign in only by one-time links so far; null for an API key. */
+  has_password: boolean | null
 }
 
 export interface SenderNumber {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from operator import itemgetter
@@ -152,14 +153,17 @@ def add_counters(conn: Connection, increments: Sequence[tuple[int, str]]) -> Non
     locked = sorted({recipient_id for recipient_id, _ in increments})
     if locked:
         get_many(conn, locked, for_update=True)
+    # One UPDATE per column and count, in place of one per recipient: a batch
+    # almost always adds one to each of its recipients.
+    counts = Counter(increments)
     for column in ("calls_placed", "sms_sent"):
-        ids = [{"b_id": rid} for rid, name in increments if name == column]
-        if ids:
+        by_count: dict[int, list[int]] = {}
+        for (recipient_id, name), count in counts.items():
+            if name == column:
+                by_count.setdefault(count, []).append(recipient_id)
+        for count, ids in by_count.items():
             conn.execute(
-                update(recipients)
-                .where(recipients.c.id == bindparam("b_id"))
-                .values({column: recipients.c[column] + 1}),
-                ids,
+                update(recipients).where(recipients.c.id.in_(ids)).values({column: recipients.c[column] + count})
             )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import cProfile
+import io
 import os
 import platform
+import pstats
 import resource
 import statistics
 import time
@@ -132,3 +135,16 @@ def postgres_unreachable_reason() -> str | None:
         return str(exc).strip().splitlines()[0]
     finally:
         probe.dispose()
+
+
+def profile_table(profiler: cProfile.Profile, top: int = 15) -> str:
+    """Return the `top` functions by own time of a profile, with their share of the total."""
+    stats = pstats.Stats(profiler, stream=io.StringIO())
+    entries = stats.stats  # type: ignore[attr-defined]
+    total = sum(own for (_, _, own, _, _) in entries.values()) or 1.0
+    by_own = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:top]
+    lines = [f"{'own time':>9}  {'share':>6}  function"]
+    for (path, line, name), (_, _, own, _, _) in by_own:
+        where = path.rsplit("site-packages/", 1)[-1].rsplit("src/", 1)[-1]
+        lines.append(f"{own:8.2f}s  {own / total:6.1%}  {name} ({where}:{line})")
+    return "\n".join(lines)

@@ -7,6 +7,7 @@ recipient makes six node visits (start, call, branch, delay, SMS, end). A
 
 from __future__ import annotations
 
+import cProfile
 import csv
 import os
 import signal
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from benchmarks.common import Context, database, profile_table
 from journeys.clock import VirtualClock
 from journeys.domain.settings import RunSettings, SimulatorSettings
 from journeys.engine.worker import Worker
@@ -193,3 +195,16 @@ def _first_error(processes: list[subprocess.Popen[bytes]]) -> str:
         if process.poll() is not None and process.stderr is not None:
             return process.stderr.read().decode(errors="replace").strip()[-2000:]
     return "no output"
+
+
+def profile_engine(ctx: Context, kind: str, recipients: int) -> str:
+    """Profile one run of `recipients` on one worker loop with cProfile; return where its time went."""
+    with database(kind, ctx.work_dir) as url:
+        engine = connect(url)
+        try:
+            run_id = prepare_run(engine, recipients, ctx.work_dir)
+            profiler = cProfile.Profile()
+            profiler.runcall(run_on_virtual_clock, engine, run_id)
+        finally:
+            engine.dispose()
+    return f"Where the time goes, by cProfile over {recipients:,} recipients:\n" + profile_table(profiler)

@@ -47,3 +47,21 @@ def test_benchmarks_tiny_size(database: str, tmp_path: Path) -> None:
     assert figures, "no figure modules found in benchmarks/figures"
     for name, figure in figures.items():
         assert f"## {figure}\n" in text, f"figure {figure} ({name}.py) is missing from the page"
+
+
+def test_missed_target_profiles_name_journeys_code(tmp_path: Path) -> None:
+    # The profiles run only when a full-size target is missed, so CI calls them here.
+    _figures()
+    from benchmarks.common import Context
+    from benchmarks.enginerun import profile_engine
+    from benchmarks.figures import import_csv
+
+    ctx = Context(size="tiny", repeats=1, work_dir=tmp_path)
+
+    import_profile = import_csv._profile(ctx, "sqlite")
+    engine_profile = profile_engine(ctx, "sqlite", 50)
+
+    assert "one-process import of 2,000 rows" in import_profile
+    assert "journeys/importer/" in import_profile
+    assert "over 50 recipients" in engine_profile
+    assert "own time" in engine_profile

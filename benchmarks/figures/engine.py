@@ -20,9 +20,6 @@ out process start-up and the idle poll that notices the end, but includes the de
 
 from __future__ import annotations
 
-import cProfile
-import io
-import pstats
 from datetime import UTC, datetime
 
 from benchmarks.common import Context, Measurement, database, reproduce_command
@@ -30,6 +27,7 @@ from benchmarks.enginerun import (
     check_finished,
     count_run,
     prepare_run,
+    profile_engine,
     run_on_virtual_clock,
     run_with_worker_processes,
 )
@@ -60,7 +58,7 @@ def measure(ctx: Context, database_kind: str) -> list[Measurement]:
             shortfall = STEPS_PER_SECOND_TARGET / one_loop.median
             one_loop.notes.append(
                 f"Short of the target by {shortfall:.1f}x ({one_loop.median:,.0f} of {STEPS_PER_SECOND_TARGET:,} steps/s). "
-                + _profile(ctx, database_kind)
+                + profile_engine(ctx, database_kind, min(PROFILED_RECIPIENTS, recipients))
             )
         return [one_loop]
     return [one_loop, *_scaling(ctx, ctx.rows("engine_scaling_recipients"), command)]
@@ -112,29 +110,3 @@ def _steps_per_second_processes(ctx: Context, recipients: int, workers: int) -> 
             engine.dispose()
     check_finished(counts, recipients)
     return counts.steps / seconds
-
-
-def _profile(ctx: Context, kind: str) -> str:
-    """Profile one smaller run with cProfile and return where its time went."""
-    recipients = min(PROFILED_RECIPIENTS, ctx.rows("engine_recipients"))
-    with database(kind, ctx.work_dir) as url:
-        engine = connect(url)
-        try:
-            run_id = prepare_run(engine, recipients, ctx.work_dir)
-            profiler = cProfile.Profile()
-            profiler.runcall(run_on_virtual_clock, engine, run_id)
-        finally:
-            engine.dispose()
-    return f"Where the time goes, by cProfile over {recipients:,} recipients:\n" + _profile_table(profiler)
-
-
-def _profile_table(profiler: cProfile.Profile, top: int = 15) -> str:
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    entries = stats.stats  # type: ignore[attr-defined]
-    total = sum(own for (_, _, own, _, _) in entries.values()) or 1.0
-    by_own = sorted(entries.items(), key=lambda item: item[1][2], reverse=True)[:top]
-    lines = [f"{'own time':>9}  {'share':>6}  function"]
-    for (path, line, name), (_, _, own, _, _) in by_own:
-        where = path.rsplit("site-packages/", 1)[-1].rsplit("src/", 1)[-1]
-        lines.append(f"{own:8.2f}s  {own / total:6.1%}  {name} ({where}:{line})")
-    return "\n".join(lines)

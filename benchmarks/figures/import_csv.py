@@ -11,6 +11,7 @@ worker processes, sampled from /proc/PID/smaps_rollup every 0.1 s (Linux).
 
 from __future__ import annotations
 
+import cProfile
 import json
 import os
 import resource
@@ -23,6 +24,7 @@ from pathlib import Path
 from benchmarks import common
 from benchmarks.common import Context, Measurement, machine
 from benchmarks.datasets import write_recipients_csv
+from journeys.importer.parallel import WORKERS_ENV
 
 FIGURE = "import_csv"
 TARGET = ">= 100,000 rows/s with full validation; peak memory < 300 MB, flat as rows grow"
@@ -30,6 +32,8 @@ ROWS_TARGET = 100_000
 MEMORY_TARGET_MB = 300
 # Shares of the full row count at which peak memory is measured, to show it is flat.
 MEMORY_SHARES = (10, 3, 1)
+# Rows of the file that a missed target's profile imports.
+PROFILED_ROWS = 100_000
 
 JOURNEY = {
     "name": "Import benchmark",
@@ -71,6 +75,11 @@ def measure(ctx: Context, database: str) -> list[Measurement]:
     )
     speed.met = speed.median >= ROWS_TARGET
     speed.notes = _speed_notes(runs, rows)
+    if not speed.met and ctx.size != "tiny":
+        speed.notes.append(
+            f"Short of the target by {ROWS_TARGET / speed.median:.1f}x ({speed.median:,.0f} of {ROWS_TARGET:,} rows/s). "
+            + _profile(ctx, database_kind)
+        )
 
     peak = Measurement(
         figure=f"{FIGURE}_peak_memory",
@@ -100,6 +109,25 @@ def _speed_notes(runs: list[dict[str, float]], rows: int) -> list[str]:
         f"load average before the first run: {first['load']:.1f} on {os.cpu_count()} cores ({machine()})",
     ]
     return notes
+
+
+def _profile(ctx: Context, database_kind: str) -> str:
+    """Profile a one-process import of a smaller file in a child process; return where its time went."""
+    rows = min(PROFILED_ROWS, ctx.rows("import_rows"))
+    path = _dataset(ctx.work_dir, rows)
+    with common.database(database_kind, ctx.work_dir) as url:
+        completed = subprocess.run(
+            [sys.executable, "-m", "benchmarks.figures.import_csv", url, str(path), "--profile"],
+            capture_output=True, text=True, timeout=1800, check=False,
+            env={**os.environ, WORKERS_ENV: "0"},
+        )
+    if completed.returncode != 0:
+        raise RuntimeError(f"the profiled import failed with exit code {completed.returncode}:\n{completed.stderr}")
+    table = json.loads(completed.stdout.strip().splitlines()[-1])["profile"]
+    return (
+        f"Where the time goes, by cProfile of a one-process import of {rows:,} rows "
+        "(the measured imports split row conversion over worker processes):\n" + table
+    )
 
 
 def _dataset(work_dir: Path, rows: int) -> Path:
@@ -145,8 +173,11 @@ def _import_in_child(work_dir: Path, database_kind: str, path: Path) -> dict[str
     return result
 
 
-def _child(url: str, csv_path: str) -> None:
-    """Import one file through the service the CLI and the API call, and print the figures as JSON."""
+def _child(url: str, csv_path: str, profile: bool = False) -> None:
+    """Import one file through the service the CLI and the API call, and print the figures as JSON.
+
+    With `profile`, the import runs under cProfile and the JSON contains its table.
+    """
     from journeys.domain.settings import RunSettings
     from journeys.importer import parallel
     from journeys.importer.options import ImportOptions
@@ -161,6 +192,13 @@ def _child(url: str, csv_path: str) -> None:
     run_id = create_run(engine, journey_id, name="import benchmark", settings=RunSettings(), now=now)
     path = Path(csv_path)
     workers = parallel.worker_count(path.stat().st_size)
+
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(import_recipients, engine, run_id, path, options=ImportOptions(default_region="US"), now=now)
+        engine.dispose()
+        print(json.dumps({"profile": common.profile_table(profiler)}))
+        return
 
     started = time.perf_counter()
     cpu_started = time.process_time()
@@ -223,4 +261,4 @@ def _cpu_ticks(pid: int) -> int:
 
 
 if __name__ == "__main__":
-    _child(sys.argv[1], sys.argv[2])
+    _child(sys.argv[1], sys.argv[2], profile="--profile" in sys.argv[3:])

@@ -150,7 +150,7 @@ def test_api_import_case_dry_run(api: FastAPI, engine: Engine, case: dict[str, A
 
 def assert_dry_run_file_error(dry: Response, real: Response) -> None:
     # A file with no phone column still gets its preview on a dry run, so that
-    # the user can pick the column; every other file error is the import's 422.
+    # the user can pick the column. Every other file error gets the import's 422.
     if "no column maps to phone_number" not in real.json()["message"]:
         assert dry.status_code == 422, dry.text
         assert dry.json() == real.json()

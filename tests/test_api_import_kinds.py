@@ -70,7 +70,7 @@ def assert_file_error_stores_nothing(
     """Upload `data` as a dry run and for real; the import gets a 422 and nothing is stored.
 
     A dry run gets the same 422, except for a file where no column maps to
-    phone_number: there it answers 200 with the proposed mapping, so that the
+    phone_number: there it returns 200 with the proposed mapping, so that the
     user can choose the phone column, and the same message under `file_error`.
     """
     run_id = new_reminder_run(client)

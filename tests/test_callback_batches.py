@@ -25,9 +25,9 @@ def reader(action: dict[str, Any]) -> Any:
 
 @pytest.fixture
 def batcher(bench: WebhookBench) -> Iterator[callbacks.CallbackBatcher]:  # noqa: F811
-    made = callbacks.CallbackBatcher(bench.engine, Catalog(), lambda _conn, ids: ids)
-    yield made
-    made.close()
+    created = callbacks.CallbackBatcher(bench.engine, Catalog(), lambda _conn, ids: ids)
+    yield created
+    created.close()
 
 
 def batcher_threads() -> list[threading.Thread]:

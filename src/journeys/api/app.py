@@ -51,7 +51,7 @@ def create_app(config: Settings | None = None, *, engine: Engine | None = None, 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    # Callbacks already queued are applied before the server stops answering.
+    # Callbacks already queued are applied before the server stops responding.
     batcher = getattr(app.state, "agent_callback_batcher", None)
     if batcher is not None:
         batcher.close()

@@ -165,7 +165,7 @@ class CallbackBatcher:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            stopping = _STOP in batch
+            stopping = any(item is _STOP for item in batch)
             batch = [item for item in batch if item is not _STOP]
             for provider in dict.fromkeys(item.provider for item in batch):
                 self._apply_batch([item for item in batch if item.provider == provider])
